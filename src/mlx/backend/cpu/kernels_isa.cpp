@@ -1,0 +1,295 @@
+// Elementwise inner loops. This file is compiled once per instruction set (MLX_ISA_NS names
+// the namespace) so the compiler vectorises each loop for that set.
+#include <immintrin.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "kernels.h"
+
+#ifndef MLX_ISA_NS
+#error "MLX_ISA_NS must name the instruction-set namespace"
+#endif
+
+namespace mlx::core::cpu::MLX_ISA_NS {
+
+namespace {
+
+template <typename T>
+constexpr bool is_half_v = std::is_same_v<T, float16_t> || std::is_same_v<T, bfloat16_t>;
+
+// ---- float16 / bfloat16 <-> float32 over a block ----------------------------------------
+
+void f16_to_f32(const float16_t* in, float* out, size_t n, int64_t s) {
+  size_t i = 0;
+#if defined(__AVX512F__)
+  if (s == 1)
+    for (; i + 16 <= n; i += 16)
+      _mm512_storeu_ps(out + i, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i*)(in + i))));
+#elif defined(__F16C__)
+  if (s == 1)
+    for (; i + 8 <= n; i += 8)
+      _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i*)(in + i))));
+#endif
+  for (; i < n; ++i) out[i] = f16_bits_to_f32(in[i * s].bits);
+}
+
+void f32_to_f16(const float* in, float16_t* out, size_t n) {
+  size_t i = 0;
+#if defined(__AVX512F__)
+  for (; i + 16 <= n; i += 16)
+    _mm256_storeu_si256((__m256i*)(out + i),
+                        _mm512_cvtps_ph(_mm512_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT));
+#elif defined(__F16C__)
+  for (; i + 8 <= n; i += 8)
+    _mm_storeu_si128((__m128i*)(out + i),
+                     _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT));
+#endif
+  for (; i < n; ++i) out[i].bits = f32_to_f16_bits(in[i]);
+}
+
+void bf16_to_f32(const bfloat16_t* in, float* out, size_t n, int64_t s) {
+  if (s == 1) {
+    const uint16_t* b = reinterpret_cast<const uint16_t*>(in);
+    uint32_t* o = reinterpret_cast<uint32_t*>(out);
+    for (size_t i = 0; i < n; ++i) o[i] = uint32_t(b[i]) << 16;
+  } else {
+    for (size_t i = 0; i < n; ++i) out[i] = bf16_bits_to_f32(in[i * s].bits);
+  }
+}
+
+void f32_to_bf16(const float* in, bfloat16_t* out, size_t n) {
+  const uint32_t* u = reinterpret_cast<const uint32_t*>(in);
+  uint16_t* o = reinterpret_cast<uint16_t*>(out);
+  // Branch-free so the loop vectorises: NaN keeps its payload and is quieted.
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t x = u[i];
+    uint32_t rounded = (x + 0x7fffu + ((x >> 16) & 1u)) >> 16;
+    uint32_t nan = (x >> 16) | 0x40u;
+    o[i] = uint16_t((x & 0x7fffffffu) > 0x7f800000u ? nan : rounded);
+  }
+}
+
+template <typename T>
+void load_f32(const T* in, float* out, size_t n, int64_t s) {
+  if constexpr (std::is_same_v<T, float16_t>)
+    f16_to_f32(in, out, n, s);
+  else
+    bf16_to_f32(in, out, n, s);
+}
+template <typename T>
+void store_f32(const float* in, T* out, size_t n) {
+  if constexpr (std::is_same_v<T, float16_t>)
+    f32_to_f16(in, out, n);
+  else
+    f32_to_bf16(in, out, n);
+}
+
+// ---- binary ops ---------------------------------------------------------------------------
+
+// Signed integers wrap on overflow as two's complement (computed unsigned to avoid UB).
+template <typename T, typename F>
+inline T wrapping(T a, T b, F f) {
+  using U = std::make_unsigned_t<T>;
+  return T(f(U(a), U(b)));
+}
+
+struct AddOp {
+  template <typename T>
+  T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>) return a || b;
+    else if constexpr (std::is_integral_v<T>) return wrapping(a, b, [](auto x, auto y) { return x + y; });
+    else return a + b;
+  }
+};
+struct SubOp {
+  template <typename T>
+  T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>) return a != b;
+    else if constexpr (std::is_integral_v<T>) return wrapping(a, b, [](auto x, auto y) { return x - y; });
+    else return a - b;
+  }
+};
+struct MulOp {
+  template <typename T>
+  T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>) return a && b;
+    else if constexpr (std::is_integral_v<T>) {
+      // Promote narrow unsigned types to unsigned int so the product cannot overflow int.
+      using U = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, std::make_unsigned_t<T>>;
+      return T(U(a) * U(b));
+    } else return a * b;
+  }
+};
+struct DivOp {
+  template <typename T>
+  T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>) return b ? a : false;
+    else if constexpr (std::is_integral_v<T>) {
+      // Never trap: x / 0 and INT_MIN / -1 have no hardware answer.
+      if (b == 0) return T(0);
+      if constexpr (std::is_signed_v<T>)
+        if (b == T(-1)) return wrapping(T(0), a, [](auto x, auto y) { return x - y; });
+      return T(a / b);
+    } else return a / b;
+  }
+};
+
+template <typename T, typename Op>
+void binary_row(const void* av, const void* bv, void* ov, size_t n, int64_t sa, int64_t sb) {
+  const T* a = static_cast<const T*>(av);
+  const T* b = static_cast<const T*>(bv);
+  T* o = static_cast<T*>(ov);
+  Op op;
+  if constexpr (is_half_v<T>) {
+    constexpr size_t B = 512;
+    float ta[B], tb[B];
+    for (size_t i = 0; i < n; i += B) {
+      size_t m = n - i < B ? n - i : B;
+      if (sa == 0) { float x = float(a[0]); for (size_t j = 0; j < m; ++j) ta[j] = x; }
+      else load_f32(a + i * sa, ta, m, sa);
+      if (sb == 0) { float x = float(b[0]); for (size_t j = 0; j < m; ++j) tb[j] = x; }
+      else load_f32(b + i * sb, tb, m, sb);
+      for (size_t j = 0; j < m; ++j) ta[j] = op(ta[j], tb[j]);
+      store_f32(ta, o + i, m);
+    }
+  } else {
+    if (sa == 1 && sb == 1) {
+      for (size_t i = 0; i < n; ++i) o[i] = op(a[i], b[i]);
+    } else if (sa == 0 && sb == 1) {
+      const T x = a[0];
+      for (size_t i = 0; i < n; ++i) o[i] = op(x, b[i]);
+    } else if (sa == 1 && sb == 0) {
+      const T y = b[0];
+      for (size_t i = 0; i < n; ++i) o[i] = op(a[i], y);
+    } else {
+      for (size_t i = 0; i < n; ++i) o[i] = op(a[i * sa], b[i * sb]);
+    }
+  }
+}
+
+// ---- conversions --------------------------------------------------------------------------
+
+// Float to integer with the x86 answer for out-of-range values (what a scalar C cast gives
+// there): truncate toward zero, values outside int64 (and NaN) become INT64_MIN, then the
+// integer wraps to the target width.
+template <typename To>
+inline To float_to_int(double v) {
+  int64_t i;
+  if (!(v > -9223372036854775808.0 && v < 9223372036854775808.0)) {
+    if constexpr (std::is_same_v<To, uint64_t>) {
+      if (v >= 9223372036854775808.0 && v < 18446744073709551616.0) return To(v);
+    }
+    i = std::numeric_limits<int64_t>::min();
+  } else {
+    i = int64_t(v);
+  }
+  return To(uint64_t(i));
+}
+
+template <typename From, typename To>
+inline To convert_one(From x) {
+  if constexpr (std::is_same_v<From, To>) {
+    return x;
+  } else if constexpr (std::is_same_v<To, bool>) {
+    if constexpr (std::is_same_v<From, complex64_t>) return x != complex64_t(0.f, 0.f);
+    else if constexpr (is_half_v<From>) return float(x) != 0.f;
+    else return x != From(0);
+  } else if constexpr (std::is_same_v<From, complex64_t>) {
+    return convert_one<float, To>(x.real());
+  } else if constexpr (std::is_same_v<To, complex64_t>) {
+    if constexpr (std::is_same_v<From, double>) return complex64_t(float(x), 0.f);
+    else return complex64_t(convert_one<From, float>(x), 0.f);
+  } else if constexpr (std::is_integral_v<To>) {
+    if constexpr (std::is_integral_v<From>) return To(x);  // bool and integer wrap
+    else if constexpr (is_half_v<From>) return float_to_int<To>(double(float(x)));
+    else return float_to_int<To>(double(x));
+  } else if constexpr (is_half_v<To>) {
+    if constexpr (is_half_v<From>) return To(float(x));  // exact in float
+    else if constexpr (std::is_same_v<From, float>) return To(x);
+    else return To(double(x));  // integers and double: one correct rounding
+  } else {  // To is float or double
+    if constexpr (is_half_v<From>) return To(float(x));
+    else return static_cast<To>(x);
+  }
+}
+
+template <typename From, typename To>
+void convert_row(const void* iv, void* ov, size_t n, int64_t s) {
+  const From* in = static_cast<const From*>(iv);
+  To* out = static_cast<To*>(ov);
+  if constexpr (is_half_v<From> && std::is_same_v<To, float>) {
+    load_f32(in, out, n, s);
+  } else if constexpr (std::is_same_v<From, float> && is_half_v<To>) {
+    if (s == 1) {
+      store_f32(in, out, n);
+    } else {
+      for (size_t i = 0; i < n; ++i) out[i] = convert_one<From, To>(in[i * s]);
+    }
+  } else if constexpr (is_half_v<From> && !std::is_same_v<To, complex64_t>) {
+    constexpr size_t B = 512;
+    float t[B];
+    for (size_t i = 0; i < n; i += B) {
+      size_t m = n - i < B ? n - i : B;
+      load_f32(in + i * s, t, m, s);
+      if constexpr (is_half_v<To>) store_f32(t, out + i, m);
+      else for (size_t j = 0; j < m; ++j) out[i + j] = convert_one<float, To>(t[j]);
+    }
+  } else if (s == 1) {
+    for (size_t i = 0; i < n; ++i) out[i] = convert_one<From, To>(in[i]);
+  } else {
+    for (size_t i = 0; i < n; ++i) out[i] = convert_one<From, To>(in[i * s]);
+  }
+}
+
+// ---- select -------------------------------------------------------------------------------
+
+template <typename T>
+void select_row(const bool* c, const void* xv, const void* yv, void* ov, size_t n, int64_t sc,
+                int64_t sx, int64_t sy) {
+  const T* x = static_cast<const T*>(xv);
+  const T* y = static_cast<const T*>(yv);
+  T* o = static_cast<T*>(ov);
+  if (sc == 1 && sx == 1 && sy == 1) {
+    for (size_t i = 0; i < n; ++i) o[i] = c[i] ? x[i] : y[i];
+  } else {
+    for (size_t i = 0; i < n; ++i) o[i] = c[i * sc] ? x[i * sx] : y[i * sy];
+  }
+}
+
+using AllTypes = std::tuple<bool, uint8_t, uint16_t, uint32_t, uint64_t, int8_t, int16_t,
+                            int32_t, int64_t, float16_t, float, double, bfloat16_t, complex64_t>;
+
+template <typename Op, size_t... I>
+void fill_binary(BinaryFn* row, std::index_sequence<I...>) {
+  ((row[I] = &binary_row<std::tuple_element_t<I, AllTypes>, Op>), ...);
+}
+
+template <typename From, size_t... I>
+void fill_convert_row(ConvertFn* row, std::index_sequence<I...>) {
+  ((row[I] = &convert_row<From, std::tuple_element_t<I, AllTypes>>), ...);
+}
+
+template <size_t... I>
+void fill_convert(KernelTable& t, std::index_sequence<I...> seq) {
+  (fill_convert_row<std::tuple_element_t<I, AllTypes>>(t.convert[I], seq), ...);
+}
+
+}  // namespace
+
+void fill(KernelTable& t) {
+  constexpr auto seq = std::make_index_sequence<Dtype::count>{};
+  fill_binary<AddOp>(t.binary[int(BinaryOp::add)], seq);
+  fill_binary<SubOp>(t.binary[int(BinaryOp::subtract)], seq);
+  fill_binary<MulOp>(t.binary[int(BinaryOp::multiply)], seq);
+  fill_binary<DivOp>(t.binary[int(BinaryOp::divide)], seq);
+  fill_convert(t, seq);
+  t.select[0] = &select_row<uint8_t>;
+  t.select[1] = &select_row<uint16_t>;
+  t.select[2] = &select_row<uint32_t>;
+  t.select[3] = &select_row<uint64_t>;
+}
+
+}  // namespace mlx::core::cpu::MLX_ISA_NS

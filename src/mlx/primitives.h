@@ -1,0 +1,183 @@
+// Primitives: the operations a graph node can hold. Each knows how to compute its
+// outputs on a backend; derivatives and batching rules come with the transforms.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "array.h"
+
+namespace mlx::core {
+
+class Primitive {
+ public:
+  explicit Primitive(Stream stream) : stream_(stream) {}
+  virtual ~Primitive() = default;
+  Primitive(const Primitive&) = delete;
+  Primitive& operator=(const Primitive&) = delete;
+
+  virtual void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) = 0;
+  virtual void eval_gpu(const std::vector<array>& inputs, std::vector<array>& outputs);
+
+  // Transforms (grad, jvp, vmap) come in a later slice; until a primitive implements
+  // them, these throw naming the primitive.
+  virtual std::vector<array> vjp(const std::vector<array>& primals,
+                                 const std::vector<array>& cotangents,
+                                 const std::vector<int>& argnums,
+                                 const std::vector<array>& outputs);
+  virtual std::vector<array> jvp(const std::vector<array>& primals,
+                                 const std::vector<array>& tangents,
+                                 const std::vector<int>& argnums);
+  virtual std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                               const std::vector<int>& axes);
+
+  virtual const char* name() const = 0;
+  // Two primitives of the same type and parameters compute the same function of the
+  // same inputs: compile uses this to merge common subexpressions.
+  virtual bool is_equivalent(const Primitive& other) const { return false; }
+
+  Stream stream() const { return stream_; }
+
+ private:
+  Stream stream_;
+};
+
+class UnaryPrimitive : public Primitive {
+ public:
+  using Primitive::Primitive;
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) final {
+    eval_cpu(inputs, outputs[0]);
+  }
+  virtual void eval_cpu(const std::vector<array>& inputs, array& out) = 0;
+};
+
+enum class BinaryOp : uint8_t { add, subtract, multiply, divide };
+
+class Binary : public UnaryPrimitive {
+ public:
+  Binary(Stream s, BinaryOp op) : UnaryPrimitive(s), op_(op) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override;
+  bool is_equivalent(const Primitive& o) const override {
+    auto* b = dynamic_cast<const Binary*>(&o);
+    return b && b->op_ == op_;
+  }
+  BinaryOp op() const { return op_; }
+
+ private:
+  BinaryOp op_;
+};
+
+class Select : public UnaryPrimitive {
+ public:
+  using UnaryPrimitive::UnaryPrimitive;
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "Select"; }
+  bool is_equivalent(const Primitive& o) const override {
+    return dynamic_cast<const Select*>(&o) != nullptr;
+  }
+};
+
+class AsType : public UnaryPrimitive {
+ public:
+  AsType(Stream s, Dtype dtype) : UnaryPrimitive(s), dtype_(dtype) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "AsType"; }
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const AsType*>(&o);
+    return p && p->dtype_ == dtype_;
+  }
+
+ private:
+  Dtype dtype_;
+};
+
+// A contiguous copy of the input (Copy shares the buffer; Full materialises it).
+class Copy : public UnaryPrimitive {
+ public:
+  using UnaryPrimitive::UnaryPrimitive;
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "Copy"; }
+  bool is_equivalent(const Primitive& o) const override {
+    return dynamic_cast<const Copy*>(&o) != nullptr;
+  }
+};
+
+class Full : public UnaryPrimitive {
+ public:
+  using UnaryPrimitive::UnaryPrimitive;
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "Full"; }
+  bool is_equivalent(const Primitive& o) const override {
+    return dynamic_cast<const Full*>(&o) != nullptr;
+  }
+};
+
+class Arange : public UnaryPrimitive {
+ public:
+  Arange(Stream s, double start, double stop, double step)
+      : UnaryPrimitive(s), start_(start), stop_(stop), step_(step) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "Arange"; }
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const Arange*>(&o);
+    return p && p->start_ == start_ && p->stop_ == stop_ && p->step_ == step_;
+  }
+
+ private:
+  double start_, stop_, step_;
+};
+
+class Broadcast : public UnaryPrimitive {
+ public:
+  Broadcast(Stream s, Shape shape) : UnaryPrimitive(s), shape_(std::move(shape)) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "Broadcast"; }
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const Broadcast*>(&o);
+    return p && p->shape_ == shape_;
+  }
+
+ private:
+  Shape shape_;
+};
+
+class Reshape : public UnaryPrimitive {
+ public:
+  Reshape(Stream s, Shape shape) : UnaryPrimitive(s), shape_(std::move(shape)) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "Reshape"; }
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const Reshape*>(&o);
+    return p && p->shape_ == shape_;
+  }
+
+ private:
+  Shape shape_;
+};
+
+class Transpose : public UnaryPrimitive {
+ public:
+  Transpose(Stream s, std::vector<int> axes) : UnaryPrimitive(s), axes_(std::move(axes)) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "Transpose"; }
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const Transpose*>(&o);
+    return p && p->axes_ == axes_;
+  }
+
+ private:
+  std::vector<int> axes_;
+};
+
+class Matmul : public UnaryPrimitive {
+ public:
+  using UnaryPrimitive::UnaryPrimitive;
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "Matmul"; }
+  bool is_equivalent(const Primitive& o) const override {
+    return dynamic_cast<const Matmul*>(&o) != nullptr;
+  }
+};
+
+}  // namespace mlx::core

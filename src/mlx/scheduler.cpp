@@ -1,0 +1,183 @@
+#include "scheduler.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+namespace mlx::core {
+
+namespace {
+
+struct StreamWorker {
+  std::mutex mu;  // guards queue
+  std::condition_variable cv;
+  std::deque<std::function<void()>> queue;
+  std::mutex exec;  // held while a task of this stream runs
+  std::thread thread;
+  bool started = false;
+
+  void start() {
+    started = true;
+    thread = std::thread([this] { loop(); });
+    thread.detach();  // never joined: the process may exit with work in flight
+  }
+
+  void loop() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [this] { return !queue.empty(); });
+        task = std::move(queue.front());
+      }
+      {
+        std::lock_guard<std::mutex> run(exec);
+        task();
+        std::lock_guard<std::mutex> lock(mu);
+        queue.pop_front();  // popped after running, so an idle check sees running work
+      }
+    }
+  }
+};
+
+struct Registry {
+  std::mutex mu;
+  std::deque<Stream> streams;  // index -> stream
+  std::deque<StreamWorker> workers;
+  Stream default_cpu{0, Device(Device::cpu, 0)};
+  Device default_device{Device::cpu, 0};
+
+  Registry() {
+    streams.push_back(default_cpu);
+    workers.emplace_back();
+  }
+  StreamWorker& worker(int index) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (index < 0 || index >= int(workers.size()))
+      throw std::out_of_range("[stream] Unknown stream index " + std::to_string(index) + ".");
+    auto& w = workers[index];
+    if (!w.started) w.start();
+    return w;
+  }
+};
+
+// Leaked on purpose: worker threads may outlive static destruction at exit.
+Registry& registry() {
+  static Registry* r = new Registry();
+  return *r;
+}
+
+}  // namespace
+
+bool is_available(const Device& d) { return d.type == Device::cpu && d.index == 0; }
+
+const Device& default_device() { return registry().default_device; }
+
+void set_default_device(const Device& d) {
+  if (!is_available(d))
+    throw std::invalid_argument(
+        d.type == Device::gpu
+            ? "[set_default_device] The gpu device is not available: mlxjs was built "
+              "without a GPU backend."
+            : "[set_default_device] Device index out of range.");
+  registry().default_device = d;
+}
+
+Stream default_stream(Device d) {
+  if (!is_available(d))
+    throw std::invalid_argument(d.type == Device::gpu
+                                    ? "[default_stream] The gpu device is not available: "
+                                      "mlxjs was built without a GPU backend."
+                                    : "[default_stream] Device index out of range.");
+  return registry().default_cpu;
+}
+
+void set_default_stream(Stream s) {
+  if (!is_available(s.device))
+    throw std::invalid_argument("[set_default_stream] The stream's device is not available.");
+  stream_from_index(s.index);
+  registry().default_cpu = s;
+}
+
+Stream new_stream(Device d) {
+  if (!is_available(d))
+    throw std::invalid_argument(d.type == Device::gpu
+                                    ? "[new_stream] The gpu device is not available: mlxjs "
+                                      "was built without a GPU backend."
+                                    : "[new_stream] Device index out of range.");
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  Stream s(int(r.streams.size()), d);
+  r.streams.push_back(s);
+  r.workers.emplace_back();
+  return s;
+}
+
+Stream stream_from_index(int index) {
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  if (index < 0 || index >= int(r.streams.size()))
+    throw std::out_of_range("[stream] Unknown stream index " + std::to_string(index) + ".");
+  return r.streams[index];
+}
+
+int stream_count() {
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  return int(r.streams.size());
+}
+
+namespace scheduler {
+
+void enqueue(const Stream& s, std::function<void()> task) {
+  auto& w = registry().worker(s.index);
+  {
+    std::lock_guard<std::mutex> lock(w.mu);
+    w.queue.push_back(std::move(task));
+  }
+  w.cv.notify_one();
+}
+
+bool try_acquire_idle(const std::vector<int>& idx) {
+  size_t locked = 0;
+  bool idle = true;
+  for (; locked < idx.size(); ++locked) {
+    auto& w = registry().worker(idx[locked]);
+    w.exec.lock();
+    std::lock_guard<std::mutex> lock(w.mu);
+    if (!w.queue.empty()) {
+      idle = false;
+      ++locked;
+      break;
+    }
+  }
+  if (idle) return true;
+  for (size_t i = 0; i < locked; ++i) registry().worker(idx[i]).exec.unlock();
+  return false;
+}
+
+void release(const std::vector<int>& idx) {
+  for (int i : idx) registry().worker(i).exec.unlock();
+}
+
+void synchronize(const Stream& s) {
+  auto& w = registry().worker(s.index);
+  {
+    std::lock_guard<std::mutex> lock(w.mu);
+    if (w.queue.empty()) return;
+  }
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  enqueue(s, [done] {
+    done->store(true);
+    done->notify_all();
+  });
+  done->wait(false);
+}
+
+}  // namespace scheduler
+}  // namespace mlx::core

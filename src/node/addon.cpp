@@ -1,0 +1,59 @@
+// Module entry: per-environment state, the array class, conversions and ops.
+#include "binding.h"
+
+namespace mlxjs {
+
+using namespace mlx::core;
+
+AddonData& addon_data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+
+const array& to_array(const Napi::Value& v, const char* fn, const char* arg) {
+  ArrayWrap* w = ArrayWrap::Unwrap(v);
+  if (!w)
+    throw Napi::TypeError::New(v.Env(), std::string("[") + fn + "] Expected an mx.array.");
+  return w->get(v.Env());
+}
+
+Stream to_stream(const Napi::Value& v) {
+  return stream_from_index(v.As<Napi::Number>().Int32Value());
+}
+
+Dtype to_dtype(const Napi::Value& v) {
+  int i = v.IsNumber() ? v.As<Napi::Number>().Int32Value() : -1;
+  if (i < 0 || i >= Dtype::count) throw Napi::TypeError::New(v.Env(), "[mlxjs] Invalid dtype.");
+  return Dtype(Dtype::Val(i));
+}
+
+Shape to_shape(const Napi::Value& v, const char* fn) {
+  if (!v.IsArray()) throw Napi::TypeError::New(v.Env(), std::string("[") + fn + "] Expected a shape.");
+  Napi::Array a = v.As<Napi::Array>();
+  Shape s(a.Length());
+  for (uint32_t i = 0; i < a.Length(); ++i) {
+    double d = a.Get(i).As<Napi::Number>().DoubleValue();
+    if (!(d >= -2147483648.0 && d <= 2147483647.0))
+      throw Napi::RangeError::New(v.Env(), std::string("[") + fn + "] Shape dimension out of range.");
+    s[i] = int32_t(d);
+  }
+  return s;
+}
+
+std::vector<int> to_ints(const Napi::Value& v, const char* fn) {
+  Shape s = to_shape(v, fn);
+  return std::vector<int>(s.begin(), s.end());
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData();
+  data->js_thread = std::this_thread::get_id();
+  env.SetInstanceData(data);
+  Napi::Function ctor = ArrayWrap::Define(env);
+  data->array_ctor = Napi::Persistent(ctor);
+  exports.Set("array", ctor);
+  init_convert(env, exports);
+  init_ops(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(mlxjs, Init)
+
+}  // namespace mlxjs
