@@ -1,0 +1,5 @@
+// ESM entry: import { core as mx } from 'mlxjs'
+import cjs from './index.js';
+
+export const core = cjs.core;
+export default cjs;
