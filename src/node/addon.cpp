@@ -46,9 +46,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->js_thread = std::this_thread::get_id();
   env.SetInstanceData(data);
-  Napi::Function ctor = ArrayWrap::Define(env);
-  data->array_ctor = Napi::Persistent(ctor);
-  exports.Set("array", ctor);
+  ArrayWrap::Define(env, exports);
   init_convert(env, exports);
   init_ops(env, exports);
   return exports;

@@ -1,70 +1,139 @@
 // The JS object behind mx.array: owns one engine array and reports its memory to V8.
+#include <atomic>
 #include <cstring>
 
 #include "binding.h"
 #include "mlx/print.h"
 #include "mlx/transforms.h"
 
+#if MLXJS_HAVE_V8
+#include <v8.h>
+#endif
+
 namespace mlxjs {
 
 namespace {
-// Set by Wrap() just before it calls the constructor, so construction needs no External.
-thread_local std::optional<array>* pending = nullptr;
+
+std::atomic<int64_t> g_live{0};  // wrappers alive in all environments (for tests)
+
+// Bytes released by collected or disposed arrays, not yet reported to V8 (V8 must not be
+// called from inside its own GC callbacks). Per thread = per JS environment.
+thread_local int64_t tl_released = 0;
+
+ArrayWrap* new_wrap(array a) {
+  auto* w = new ArrayWrap();
+  w->array_ = std::move(a);
+  w->reported_ = int64_t(w->array_->nbytes()) + 256;  // data plus the graph node itself
+  g_live.fetch_add(1, std::memory_order_relaxed);
+  return w;
+}
+
+void delete_wrap(ArrayWrap* w) {
+  tl_released += w->reported_;
+  g_live.fetch_sub(1, std::memory_order_relaxed);
+  delete w;
+}
+
+#if MLXJS_HAVE_V8
+
+inline v8::Local<v8::Value> to_v8(napi_value v) {
+  v8::Local<v8::Value> local;
+  static_assert(sizeof(local) == sizeof(v));
+  std::memcpy(static_cast<void*>(&local), &v, sizeof(v));
+  return local;
+}
+inline napi_value to_napi(v8::Local<v8::Value> local) {
+  napi_value v;
+  std::memcpy(&v, static_cast<void*>(&local), sizeof(v));
+  return v;
+}
+
+struct V8State {
+  v8::Global<v8::FunctionTemplate> tmpl;
+  v8::Global<v8::ObjectTemplate> instance;
+};
+thread_local V8State* tl_v8 = nullptr;
+
+void weak_callback(const v8::WeakCallbackInfo<ArrayWrap>& info) {
+  ArrayWrap* w = info.GetParameter();
+  auto* handle = static_cast<v8::Global<v8::Object>*>(w->handle_);
+  handle->Reset();
+  delete handle;
+  delete_wrap(w);
+}
+
+void throwing_ctor(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* iso = info.GetIsolate();
+  iso->ThrowException(v8::Exception::TypeError(
+      v8::String::NewFromUtf8Literal(iso, "[array] Use mx.array(value, dtype) to create arrays.")));
+}
+
+#else
+
+void napi_finalizer(napi_env, void* data, void*) { delete_wrap(static_cast<ArrayWrap*>(data)); }
+
+#endif
+
+// Reports newly owned bytes and the bytes released since the last call.
+void report(Napi::Env env, int64_t added) {
+  drain_unrefs(env);
+  int64_t delta = added - tl_released;
+  tl_released = 0;
+  if (delta) Napi::MemoryManagement::AdjustExternalMemory(env, delta);
+}
+
 }  // namespace
 
-Napi::Function ArrayWrap::Define(Napi::Env env) {
-  return DefineClass(env, "array",
-                     {
-                         InstanceMethod<&ArrayWrap::Shape>("_shape"),
-                         InstanceMethod<&ArrayWrap::DtypeIndex>("_dtype"),
-                         InstanceMethod<&ArrayWrap::Size>("_size"),
-                         InstanceMethod<&ArrayWrap::Ndim>("_ndim"),
-                         InstanceMethod<&ArrayWrap::Item>("_item"),
-                         InstanceMethod<&ArrayWrap::ToTypedArray>("_toTypedArray"),
-                         InstanceMethod<&ArrayWrap::Repr>("_repr"),
-                         InstanceMethod<&ArrayWrap::Eval>("_eval"),
-                         InstanceMethod<&ArrayWrap::Dispose>("_dispose"),
-                         InstanceMethod<&ArrayWrap::IsDisposed>("_disposed"),
-                     });
-}
+int64_t ArrayWrap::live_count() { return g_live.load(); }
 
-ArrayWrap::ArrayWrap(const Napi::CallbackInfo& info)
-    : Napi::ObjectWrap<ArrayWrap>(info), env_(info.Env()) {
-  if (!pending || !*pending)
-    throw Napi::TypeError::New(info.Env(), "[array] Use mx.array(value, dtype) to create arrays.");
-  array_ = std::move(**pending);
-  pending = nullptr;
-  reported_ = int64_t(array_->nbytes()) + 256;  // data plus the graph node's own size
-  Napi::MemoryManagement::AdjustExternalMemory(env_, reported_);
-}
-
-ArrayWrap::~ArrayWrap() {
-  if (reported_) Napi::MemoryManagement::AdjustExternalMemory(env_, -reported_);
-}
-
-Napi::Object ArrayWrap::Wrap(Napi::Env env, array a) {
-  std::optional<array> slot(std::move(a));
-  pending = &slot;
-  Napi::Object obj = addon_data(env).array_ctor.New({});
-  pending = nullptr;
+Napi::Value ArrayWrap::Wrap(Napi::Env env, array a) {
+  ArrayWrap* w = new_wrap(std::move(a));
+#if MLXJS_HAVE_V8
+  v8::Isolate* iso = v8::Isolate::GetCurrent();
+  v8::Local<v8::Context> ctx = iso->GetCurrentContext();
+  v8::Local<v8::Object> obj;
+  if (!tl_v8->instance.Get(iso)->NewInstance(ctx).ToLocal(&obj)) {
+    delete_wrap(w);
+    throw Napi::Error::New(env, "[array] Unable to create the array object.");
+  }
+  obj->SetAlignedPointerInInternalField(0, w);
+  auto* handle = new v8::Global<v8::Object>(iso, obj);
+  handle->SetWeak(w, weak_callback, v8::WeakCallbackType::kParameter);
+  w->handle_ = handle;
+  report(env, w->reported_);
+  return Napi::Value(env, to_napi(obj));
+#else
+  Napi::Object obj = addon_data(env).array_ctor.New({Napi::External<ArrayWrap>::New(env, w)});
+  napi_wrap(env, obj, w, napi_finalizer, nullptr, nullptr);
+  report(env, w->reported_);
   return obj;
+#endif
 }
 
 ArrayWrap* ArrayWrap::Unwrap(const Napi::Value& v) {
+#if MLXJS_HAVE_V8
+  v8::Local<v8::Value> val = to_v8(v);
+  if (!val->IsObject()) return nullptr;
+  v8::Local<v8::Object> obj = val.As<v8::Object>();
+  if (obj->InternalFieldCount() != 1) return nullptr;
+  if (!tl_v8->tmpl.Get(v8::Isolate::GetCurrent())->HasInstance(obj)) return nullptr;
+  return static_cast<ArrayWrap*>(obj->GetAlignedPointerFromInternalField(0));
+#else
   if (!v.IsObject()) return nullptr;
   napi_env env = v.Env();
+  bool is = false;
+  napi_instanceof(env, v, addon_data(env).array_ctor.Value(), &is);
+  if (!is) return nullptr;
   void* p = nullptr;
-  if (napi_unwrap(env, v, &p) != napi_ok) {
-    // napi_unwrap leaves a pending exception on failure in some Node versions.
-    bool pending_exc = false;
-    napi_is_exception_pending(env, &pending_exc);
-    if (pending_exc) {
-      napi_value ignored;
-      napi_get_and_clear_last_exception(env, &ignored);
-    }
-    return nullptr;
-  }
+  if (napi_unwrap(env, v, &p) != napi_ok) return nullptr;
   return static_cast<ArrayWrap*>(p);
+#endif
+}
+
+ArrayWrap* ArrayWrap::UnwrapThis(const Napi::CallbackInfo& info) {
+  ArrayWrap* w = Unwrap(info.This());
+  if (!w) throw Napi::TypeError::New(info.Env(), "[array] Method called on an object that is not an mx.array.");
+  return w;
 }
 
 array& ArrayWrap::get(Napi::Env env) {
@@ -74,49 +143,94 @@ array& ArrayWrap::get(Napi::Env env) {
 
 void ArrayWrap::dispose() {
   array_.reset();
-  if (reported_) Napi::MemoryManagement::AdjustExternalMemory(env_, -reported_);
+  tl_released += reported_;
   reported_ = 0;
 }
 
-Napi::Value ArrayWrap::Shape(const Napi::CallbackInfo& info) {
-  auto& a = get(info.Env());
+namespace {
+
+using Info = const Napi::CallbackInfo&;
+
+array& self(Info info) { return ArrayWrap::UnwrapThis(info)->get(info.Env()); }
+
+Napi::Value Shape(Info info) {
+  auto& a = self(info);
   Napi::Array out = Napi::Array::New(info.Env(), a.ndim());
   for (int i = 0; i < a.ndim(); ++i) out.Set(uint32_t(i), Napi::Number::New(info.Env(), a.shape()[i]));
   return out;
 }
-
-Napi::Value ArrayWrap::DtypeIndex(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), get(info.Env()).dtype().index());
+Napi::Value DtypeIndex(Info info) { return Napi::Number::New(info.Env(), self(info).dtype().index()); }
+Napi::Value Size(Info info) { return Napi::Number::New(info.Env(), double(self(info).size())); }
+Napi::Value Ndim(Info info) { return Napi::Number::New(info.Env(), self(info).ndim()); }
+Napi::Value Repr(Info info) {
+  return guarded(info.Env(), [&] { return Napi::String::New(info.Env(), mlx::core::repr(self(info))); });
 }
-
-Napi::Value ArrayWrap::Size(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), double(get(info.Env()).size()));
-}
-
-Napi::Value ArrayWrap::Ndim(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), get(info.Env()).ndim());
-}
-
-Napi::Value ArrayWrap::Repr(const Napi::CallbackInfo& info) {
-  return guarded(info.Env(), [&] { return Napi::String::New(info.Env(), mlx::core::repr(get(info.Env()))); });
-}
-
-Napi::Value ArrayWrap::Eval(const Napi::CallbackInfo& info) {
+Napi::Value Eval(Info info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    get(info.Env()).eval();
+    self(info).eval();
     return info.Env().Undefined();
   });
 }
-
-Napi::Value ArrayWrap::Dispose(const Napi::CallbackInfo& info) {
-  dispose();
+Napi::Value Dispose(Info info) {
+  ArrayWrap::UnwrapThis(info)->dispose();
+  report(info.Env(), 0);
   return info.Env().Undefined();
 }
-
-Napi::Value ArrayWrap::IsDisposed(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), !array_.has_value());
+Napi::Value IsDisposed(Info info) {
+  return Napi::Boolean::New(info.Env(), !ArrayWrap::UnwrapThis(info)->array_.has_value());
 }
 
-// Item and ToTypedArray live in convert.cpp beside the other value conversions.
+}  // namespace
+
+void ArrayWrap::Define(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor;
+#if MLXJS_HAVE_V8
+  v8::Isolate* iso = v8::Isolate::GetCurrent();
+  v8::Local<v8::Context> ctx = iso->GetCurrentContext();
+  auto tmpl = v8::FunctionTemplate::New(iso, throwing_ctor);
+  tmpl->SetClassName(v8::String::NewFromUtf8Literal(iso, "array"));
+  tmpl->InstanceTemplate()->SetInternalFieldCount(1);
+  tl_v8 = new V8State();  // one per JS thread; lives as long as the thread
+  tl_v8->tmpl.Reset(iso, tmpl);
+  tl_v8->instance.Reset(iso, tmpl->InstanceTemplate());
+  ctor = Napi::Function(env, to_napi(tmpl->GetFunction(ctx).ToLocalChecked()));
+#else
+  ctor = Napi::Function::New(env, [](Info info) -> Napi::Value {
+    if (!info.IsConstructCall() || info.Length() != 1 || !info[0].IsExternal())
+      throw Napi::TypeError::New(info.Env(), "[array] Use mx.array(value, dtype) to create arrays.");
+    return info.Env().Undefined();
+  }, "array");
+  addon_data(env).array_ctor = Napi::Persistent(ctor);
+#endif
+  Napi::Object proto = ctor.Get("prototype").As<Napi::Object>();
+  struct M {
+    const char* name;
+    Napi::Value (*fn)(Info);
+  };
+  const M methods[] = {
+      {"_shape", Shape}, {"_dtype", DtypeIndex}, {"_size", Size}, {"_ndim", Ndim},
+      {"_item", ArrayItem}, {"_toTypedArray", ArrayToTypedArray}, {"_repr", Repr},
+      {"_eval", Eval}, {"_dispose", Dispose}, {"_disposed", IsDisposed},
+  };
+  for (auto& m : methods) {
+    napi_value fn;
+    napi_create_function(
+        env, m.name, NAPI_AUTO_LENGTH,
+        [](napi_env e, napi_callback_info cb) -> napi_value {
+          void* data;
+          napi_get_cb_info(e, cb, nullptr, nullptr, nullptr, &data);
+          auto f = reinterpret_cast<Napi::Value (*)(Info)>(data);
+          return Napi::details::WrapCallback(e, [&]() -> napi_value {
+            Napi::CallbackInfo info(e, cb);
+            return f(info);
+          });
+        },
+        reinterpret_cast<void*>(m.fn), &fn);
+    napi_property_descriptor d = {m.name, nullptr, nullptr, nullptr, nullptr, fn,
+                                  napi_property_attributes(napi_writable | napi_configurable), nullptr};
+    napi_define_properties(env, proto, 1, &d);
+  }
+  exports.Set("array", ctor);
+}
 
 }  // namespace mlxjs

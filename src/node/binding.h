@@ -23,34 +23,25 @@ struct AddonData {
   std::shared_ptr<AsyncState> async;
 };
 
-class ArrayWrap : public Napi::ObjectWrap<ArrayWrap> {
+// The native side of an mx.array: one engine array, owned by one JS object. When Node's
+// V8 headers are available the JS object holds it through a V8 weak handle, so it is freed
+// inside garbage collection (Node-API finalizers only run when the event loop turns, which
+// a synchronous loop never lets happen); otherwise through napi_wrap.
+class ArrayWrap {
  public:
-  static Napi::Function Define(Napi::Env env);
-  static Napi::Object Wrap(Napi::Env env, array a);
+  static void Define(Napi::Env env, Napi::Object exports);
+  static Napi::Value Wrap(Napi::Env env, array a);
   static ArrayWrap* Unwrap(const Napi::Value& v);  // nullptr if not an mx.array
-
-  explicit ArrayWrap(const Napi::CallbackInfo& info);
-  ~ArrayWrap() override;
+  static ArrayWrap* UnwrapThis(const Napi::CallbackInfo& info);
+  static int64_t live_count();
 
   // Throws a JS Error if disposed.
   array& get(Napi::Env env);
   void dispose();
 
- private:
-  Napi::Value Shape(const Napi::CallbackInfo& info);
-  Napi::Value DtypeIndex(const Napi::CallbackInfo& info);
-  Napi::Value Size(const Napi::CallbackInfo& info);
-  Napi::Value Ndim(const Napi::CallbackInfo& info);
-  Napi::Value Item(const Napi::CallbackInfo& info);
-  Napi::Value ToTypedArray(const Napi::CallbackInfo& info);
-  Napi::Value Repr(const Napi::CallbackInfo& info);
-  Napi::Value Eval(const Napi::CallbackInfo& info);
-  Napi::Value Dispose(const Napi::CallbackInfo& info);
-  Napi::Value IsDisposed(const Napi::CallbackInfo& info);
-
   std::optional<array> array_;
   int64_t reported_ = 0;  // bytes reported to V8 as external memory
-  Napi::Env env_;
+  void* handle_ = nullptr;  // the weak handle (V8) or napi_ref (Node-API)
 };
 
 AddonData& addon_data(Napi::Env env);
@@ -76,6 +67,9 @@ Napi::Value guarded(Napi::Env env, F&& f) {
   }
 }
 
+void drain_unrefs(napi_env env);  // releases JS buffers that aliased arrays no longer use
+Napi::Value ArrayItem(const Napi::CallbackInfo& info);
+Napi::Value ArrayToTypedArray(const Napi::CallbackInfo& info);
 void init_convert(Napi::Env env, Napi::Object exports);
 void init_ops(Napi::Env env, Napi::Object exports);
 

@@ -1,4 +1,6 @@
 // Values crossing between JS and the engine: buffers, scalars, items, typed arrays.
+#include <atomic>
+#include <cmath>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -15,8 +17,12 @@ namespace {
 // JS thread at the next call into the binding.
 std::mutex g_unref_mu;
 std::vector<std::pair<napi_env, napi_ref>> g_unref;
+std::atomic<int> g_unref_count{0};
+
+}  // namespace
 
 void drain_unrefs(napi_env env) {
+  if (g_unref_count.load(std::memory_order_relaxed) == 0) return;
   std::vector<napi_ref> mine;
   {
     std::lock_guard<std::mutex> lock(g_unref_mu);
@@ -30,8 +36,11 @@ void drain_unrefs(napi_env env) {
       }
     }
   }
+  g_unref_count.fetch_sub(int(mine.size()));
   for (auto r : mine) napi_delete_reference(env, r);
 }
+
+namespace {
 
 // Raw bytes of an ArrayBuffer, a TypedArray/Buffer, or a DataView-free view.
 bool buffer_bytes(napi_env env, napi_value v, void** data, size_t* len, napi_value* backing) {
@@ -87,14 +96,11 @@ Napi::Value FromBuffer(const Napi::CallbackInfo& info) {
     napi_ref ref;
     napi_create_reference(env, backing, 1, &ref);
     napi_env owner = env;
-    std::thread::id js = addon_data(env).js_thread;
-    auto d = std::make_shared<Data>(allocator::Buffer{data, len}, [owner, ref, js](allocator::Buffer) {
-      if (std::this_thread::get_id() == js) {
-        napi_delete_reference(owner, ref);
-      } else {
-        std::lock_guard<std::mutex> lock(g_unref_mu);
-        g_unref.emplace_back(owner, ref);
-      }
+    auto d = std::make_shared<Data>(allocator::Buffer{data, len}, [owner, ref](allocator::Buffer) {
+      // May run inside GC or on a stream thread: release on the JS thread later.
+      std::lock_guard<std::mutex> lock(g_unref_mu);
+      g_unref.emplace_back(owner, ref);
+      g_unref_count.fetch_add(1);
     });
     return ArrayWrap::Wrap(env, array(std::move(d), std::move(shape), dt));
   });
@@ -107,7 +113,17 @@ Napi::Value Scalar(const Napi::CallbackInfo& info) {
     Dtype dt = to_dtype(info[1]);
     Napi::Value v = info[0];
     if (v.IsBoolean()) return ArrayWrap::Wrap(env, array(v.As<Napi::Boolean>().Value(), dt));
-    if (v.IsNumber()) return ArrayWrap::Wrap(env, array(v.As<Napi::Number>().DoubleValue(), dt));
+    if (v.IsNumber()) {
+      double d = v.As<Napi::Number>().DoubleValue();
+      if (is_inexact(dt) || dt == bool_) return ArrayWrap::Wrap(env, array(d, dt));
+      // Integer dtypes: exact integers wrap as C++ integer casts do; anything else goes
+      // through the engine's float-to-int conversion (defined for NaN and out of range).
+      if (d == std::trunc(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+        return ArrayWrap::Wrap(env, array(int64_t(d), dt));
+      array f = astype(array(d, float64), dt, Device(Device::cpu));
+      f.eval();
+      return ArrayWrap::Wrap(env, f);
+    }
     if (v.IsBigInt()) {
       bool lossless = false;
       if (dt == uint64) {
@@ -137,10 +153,10 @@ void copy_out(const array& a, Dtype out_dt, char* dst) {
 
 }  // namespace
 
-Napi::Value ArrayWrap::ToTypedArray(const Napi::CallbackInfo& info) {
+Napi::Value ArrayToTypedArray(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
-    array& a = get(env);
+    array& a = ArrayWrap::UnwrapThis(info)->get(env);
     a.eval();
     Dtype out_dt = a.dtype();
     napi_typedarray_type t;
@@ -193,10 +209,10 @@ Napi::Value ArrayWrap::ToTypedArray(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value ArrayWrap::Item(const Napi::CallbackInfo& info) {
+Napi::Value ArrayItem(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
-    array& a = get(env);
+    array& a = ArrayWrap::UnwrapThis(info)->get(env);
     if (a.size() != 1)
       throw Napi::Error::New(env, "[item] Only length-1 arrays can be converted to scalars.");
     a.eval();

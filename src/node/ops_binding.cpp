@@ -201,6 +201,7 @@ MLXJS_FN(CpuInfo) {
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("isa", cpu::kernels().isa);
   o.Set("threads", cpu::num_threads());
+  o.Set("live_arrays", double(ArrayWrap::live_count()));
   return o;
 }
 
