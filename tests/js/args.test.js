@@ -448,3 +448,10 @@ test('the generated table is up to date with ../shared/mlx-api', { skip: !fs.exi
   const sigs = JSON.parse(fs.readFileSync(SHARED, 'utf8'));
   for (const k of Object.keys(sigs)) assert.ok(A.table[k], `missing ${k}`);
 });
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+test('index.d.ts / core.d.ts are up to date and tests/types type-checks', { skip: !fs.existsSync(TSC) && 'typescript not installed' }, () => {
+  execFileSync(process.execPath, [path.join(ROOT, 'tools', 'gen_dts.js'), '--check'], { stdio: 'pipe' });
+  execFileSync(process.execPath, [TSC, '-p', path.join(ROOT, 'tests', 'types'), '--noEmit'], { stdio: 'pipe' });
+});

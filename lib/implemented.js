@@ -1,0 +1,27 @@
+'use strict';
+// The public names mlxjs implements so far: tools/gen_dts.js declares exactly these in
+// index.d.ts / core.d.ts. Add a name here when its binding lands, then run
+// `node tools/gen_dts.js`.
+//   core:         qualified names as the signature table keys them ('add', 'random.normal');
+//                 'array' is the array constructor (table entry 'array.__init__'), 'finfo' and
+//                 'iinfo' are classes. Dtypes, categories, cpu/gpu and the classes are always
+//                 declared.
+//   arrayMembers: properties and methods of mx.array (methods from 'array.<name>' entries,
+//                 plus the JS extras toString, toTypedArray, eval, dispose).
+
+module.exports = {
+  core: [
+    'array', 'asarray', 'zeros', 'ones', 'full', 'zeros_like', 'ones_like', 'arange', 'astype',
+    'reshape', 'flatten', 'squeeze', 'expand_dims', 'transpose', 'moveaxis', 'swapaxes',
+    'broadcast_to', 'add', 'subtract', 'multiply', 'divide', 'where', 'matmul', 'copy',
+    'eval', 'async_eval', 'synchronize', 'default_stream', 'new_stream', 'default_device',
+    'set_default_device', 'set_default_stream', 'stream', 'issubdtype', 'result_type',
+    'can_cast', 'finfo', 'iinfo', 'get_active_memory', 'get_peak_memory', 'reset_peak_memory',
+    'get_cache_memory', 'set_memory_limit', 'set_cache_limit', 'clear_cache',
+  ],
+  arrayMembers: [
+    'shape', 'dtype', 'ndim', 'size', 'itemsize', 'nbytes', 'T', 'item', 'tolist', 'astype',
+    'reshape', 'transpose', 'flatten', 'squeeze', 'swapaxes', 'moveaxis', 'toString',
+    'toTypedArray', 'eval', 'dispose',
+  ],
+};
