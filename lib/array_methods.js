@@ -39,7 +39,7 @@ function install(mx) {
   def('toTypedArray', function toTypedArray() { return this._toTypedArray(); });
   def('eval', function evaluate() { this._eval(); return this; });
   def('dispose', function dispose() { this._dispose(); });
-  def(Symbol.dispose, function dispose() { this._dispose(); });
+  if (typeof Symbol.dispose === 'symbol') def(Symbol.dispose, function dispose() { this._dispose(); });
   def('toString', function toString() { return this._repr(); });
   def(inspect.custom, function custom() { return this._disposed() ? 'array(<disposed>)' : this._repr(); });
   def('__repr__', function repr() { return this._repr(); });

@@ -163,8 +163,8 @@ class StreamContext {
     this.__exit__();
     return result;
   }
-  [Symbol.dispose]() { this.__exit__(); }
 }
+if (typeof Symbol.dispose === 'symbol') StreamContext.prototype[Symbol.dispose] = StreamContext.prototype.__exit__;
 
 // Python's `with mx.stream(s):` is `mx.stream(s).run(() => ...)` in JS, or explicit
 // __enter__() / __exit__() (also [Symbol.dispose], for `using`).

@@ -54,6 +54,8 @@ class array {
   // A lazy node: shape and dtype known now, values at eval.
   array(Shape shape, Dtype dtype, std::shared_ptr<Primitive> primitive,
         std::vector<array> inputs);
+  // A placeholder holding nothing (for containers whose slots are released early).
+  static array empty() { return array(std::shared_ptr<Desc>()); }
   static std::vector<array> make_arrays(std::vector<Shape> shapes, std::vector<Dtype> dtypes,
                                         std::shared_ptr<Primitive> primitive,
                                         std::vector<array> inputs);

@@ -18,13 +18,11 @@ struct StreamWorker {
   std::condition_variable cv;
   std::deque<std::function<void()>> queue;
   std::mutex exec;  // held while a task of this stream runs
-  std::thread thread;
-  bool started = false;
+  std::atomic<bool> started{false};
 
   void start() {
-    started = true;
-    thread = std::thread([this] { loop(); });
-    thread.detach();  // never joined: the process may exit with work in flight
+    std::thread([this] { loop(); }).detach();  // never joined: exit may come mid-work
+    started.store(true, std::memory_order_release);
   }
 
   void loop() {
@@ -45,23 +43,37 @@ struct StreamWorker {
   }
 };
 
+// Streams live in a fixed table so that the per-op lookups need no lock.
+constexpr int kMaxStreams = 1024;
+
 struct Registry {
-  std::mutex mu;
-  std::deque<Stream> streams;  // index -> stream
-  std::deque<StreamWorker> workers;
+  std::mutex mu;  // guards creation only
+  Stream streams[kMaxStreams];
+  StreamWorker* workers[kMaxStreams] = {};
+  std::atomic<int> count{0};
   Stream default_cpu{0, Device(Device::cpu, 0)};
   Device default_device{Device::cpu, 0};
 
-  Registry() {
-    streams.push_back(default_cpu);
-    workers.emplace_back();
-  }
-  StreamWorker& worker(int index) {
+  Registry() { add(Device(Device::cpu, 0)); }
+
+  Stream add(Device d) {
     std::lock_guard<std::mutex> lock(mu);
-    if (index < 0 || index >= int(workers.size()))
+    int i = count.load();
+    if (i >= kMaxStreams) throw std::runtime_error("[new_stream] Too many streams.");
+    streams[i] = Stream(i, d);
+    workers[i] = new StreamWorker();
+    count.store(i + 1, std::memory_order_release);
+    return streams[i];
+  }
+
+  StreamWorker& worker(int index) {
+    if (index < 0 || index >= count.load(std::memory_order_acquire))
       throw std::out_of_range("[stream] Unknown stream index " + std::to_string(index) + ".");
-    auto& w = workers[index];
-    if (!w.started) w.start();
+    auto& w = *workers[index];
+    if (!w.started.load(std::memory_order_acquire)) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!w.started.load()) w.start();
+    }
     return w;
   }
 };
@@ -110,27 +122,17 @@ Stream new_stream(Device d) {
                                     ? "[new_stream] The gpu device is not available: mlxjs "
                                       "was built without a GPU backend."
                                     : "[new_stream] Device index out of range.");
-  auto& r = registry();
-  std::lock_guard<std::mutex> lock(r.mu);
-  Stream s(int(r.streams.size()), d);
-  r.streams.push_back(s);
-  r.workers.emplace_back();
-  return s;
+  return registry().add(d);
 }
 
 Stream stream_from_index(int index) {
   auto& r = registry();
-  std::lock_guard<std::mutex> lock(r.mu);
-  if (index < 0 || index >= int(r.streams.size()))
+  if (index < 0 || index >= r.count.load(std::memory_order_acquire))
     throw std::out_of_range("[stream] Unknown stream index " + std::to_string(index) + ".");
   return r.streams[index];
 }
 
-int stream_count() {
-  auto& r = registry();
-  std::lock_guard<std::mutex> lock(r.mu);
-  return int(r.streams.size());
-}
+int stream_count() { return registry().count.load(); }
 
 namespace scheduler {
 

@@ -15,22 +15,44 @@ namespace mlx::core {
 namespace {
 
 // Topological order of the not-yet-scheduled nodes behind outputs; marks them scheduled.
-std::deque<array> build_tape(const std::vector<array>& outputs) {
-  std::deque<array> tape;
-  std::unordered_set<std::uintptr_t> seen;
+// Node ids seen while building a tape: a short list for the small graphs of eager code,
+// a hash set once graphs grow.
+class SeenSet {
+ public:
+  bool insert(std::uintptr_t id) {
+    if (big_.empty()) {
+      for (auto x : small_)
+        if (x == id) return false;
+      if (small_.size() < 32) {
+        small_.push_back(id);
+        return true;
+      }
+      big_.insert(small_.begin(), small_.end());
+    }
+    return big_.insert(id).second;
+  }
+
+ private:
+  std::vector<std::uintptr_t> small_;
+  std::unordered_set<std::uintptr_t> big_;
+};
+
+std::vector<array> build_tape(const std::vector<array>& outputs) {
+  std::vector<array> tape;
+  SeenSet seen;
   // Explicit stack of (node, next input index) so deep graphs do not overflow.
   std::vector<std::pair<array, size_t>> stack;
   for (auto& out : outputs) {
     if (out.status() != array::Status::unscheduled) continue;
     if (!out.has_primitive()) continue;
-    if (!seen.insert(out.id()).second) continue;
+    if (!seen.insert(out.id())) continue;
     stack.emplace_back(out, 0);
     while (!stack.empty()) {
       auto& [node, i] = stack.back();
       if (i < node.inputs().size()) {
         const array& in = node.inputs()[i++];
         if (in.status() == array::Status::unscheduled && in.has_primitive() &&
-            seen.insert(in.id()).second) {
+            seen.insert(in.id())) {
           for (auto& s : in.siblings()) seen.insert(s.id());
           stack.emplace_back(in, 0);
         }
@@ -77,7 +99,7 @@ void run_node(array& node) {
   }
 }
 
-std::vector<int> streams_of(const std::deque<array>& tape) {
+std::vector<int> streams_of(const std::vector<array>& tape) {
   std::vector<int> idx;
   for (auto& a : tape) {
     int s = a.stream().index;
@@ -87,13 +109,12 @@ std::vector<int> streams_of(const std::deque<array>& tape) {
   return idx;
 }
 
-void schedule(std::deque<array>& tape) {
-  while (!tape.empty()) {
-    array node = std::move(tape.front());
-    tape.pop_front();
+void schedule(std::vector<array>& tape) {
+  for (auto& node : tape) {
     Stream s = node.stream();
     scheduler::enqueue(s, [node = std::move(node)]() mutable { run_node(node); });
   }
+  tape.clear();
 }
 
 }  // namespace
@@ -105,9 +126,9 @@ void eval(std::vector<array> outputs) {
     // When the streams are idle the caller would only wait, so it runs the work itself:
     // this keeps the cost of evaluating a tiny graph to a few hundred nanoseconds.
     if (scheduler::try_acquire_idle(streams)) {
-      while (!tape.empty()) {
-        run_node(tape.front());
-        tape.pop_front();
+      for (auto& node : tape) {
+        run_node(node);
+        node = array::empty();  // drop the reference so intermediates free early
       }
       scheduler::release(streams);
     } else {

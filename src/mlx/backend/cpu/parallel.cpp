@@ -69,9 +69,12 @@ Pool& pool() {
 
 }  // namespace
 
-int num_threads() { return pool().threads; }
+int num_threads() {
+  static const int n = pool().threads;
+  return n;
+}
 
-void parallel_for(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) {
+void parallel_for_impl(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) {
   if (n == 0) return;
   Pool& p = pool();
   size_t parts = std::min<size_t>(size_t(p.threads), (n + grain - 1) / std::max<size_t>(grain, 1));
