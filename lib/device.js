@@ -104,13 +104,10 @@ function new_stream(device) {
   return streamObject(native.new_stream(d.type.value), d);
 }
 
-// The stream ops run on when none is given: the innermost mx.stream() scope, else the
-// default stream of the default device.
+// The stream ops run on when none is given: the default stream of the default device.
 let current = null;
-const scopes = [];
 
 function currentStream() {
-  if (scopes.length) return scopes[scopes.length - 1];
   if (current === null) current = default_stream(defaultDevice);
   return current;
 }
@@ -129,21 +126,29 @@ function toStream(s, fn) {
   return default_stream(toDevice(s, fn));
 }
 
+// As MLX's StreamContext: entering makes s (and its device) the defaults; exiting restores
+// what was there before.
 class StreamContext {
   constructor(s) {
     this._stream = toStream(s, 'stream');
-    this._entered = false;
+    this._saved = null;
   }
   __enter__() {
-    scopes.push(this._stream);
-    this._entered = true;
+    const s = this._stream;
+    this._saved = [defaultDevice, defaultStreams.get(deviceKey(s.device)), current];
+    defaultDevice = s.device;
+    defaultStreams.set(deviceKey(s.device), s);
+    current = s;
     return this;
   }
   __exit__() {
-    if (!this._entered) return;
-    const i = scopes.lastIndexOf(this._stream);
-    if (i >= 0) scopes.splice(i, 1);
-    this._entered = false;
+    if (this._saved === null) return;
+    const [device, stream, cur] = this._saved;
+    this._saved = null;
+    defaultDevice = device;
+    if (stream) defaultStreams.set(deviceKey(this._stream.device), stream);
+    else defaultStreams.delete(deviceKey(this._stream.device));
+    current = cur;
   }
   // JS form of `with mx.stream(s): ...`: runs fn with s as the default stream.
   run(fn) {

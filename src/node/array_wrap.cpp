@@ -6,9 +6,7 @@
 #include "mlx/print.h"
 #include "mlx/transforms.h"
 
-#if MLXJS_HAVE_V8
-#include <v8.h>
-#endif
+#include "v8_bridge.h"
 
 namespace mlxjs {
 
@@ -35,18 +33,6 @@ void delete_wrap(ArrayWrap* w) {
 }
 
 #if MLXJS_HAVE_V8
-
-inline v8::Local<v8::Value> to_v8(napi_value v) {
-  v8::Local<v8::Value> local;
-  static_assert(sizeof(local) == sizeof(v));
-  std::memcpy(static_cast<void*>(&local), &v, sizeof(v));
-  return local;
-}
-inline napi_value to_napi(v8::Local<v8::Value> local) {
-  napi_value v;
-  std::memcpy(&v, static_cast<void*>(&local), sizeof(v));
-  return v;
-}
 
 struct V8State {
   v8::Global<v8::FunctionTemplate> tmpl;

@@ -6,12 +6,20 @@
 #include <vector>
 
 #include "binding.h"
+#include "mlx/backend/cpu/parallel.h"
+#include "v8_bridge.h"
 
 namespace mlxjs {
 
 using namespace mlx::core;
 
 namespace {
+
+// memcpy split over the cores for large buffers.
+void copy_bytes(char* dst, const char* src, size_t n) {
+  cpu::parallel_for(n, size_t(1) << 20, [&](size_t b, size_t e) { std::memcpy(dst + b, src + b, e - b); });
+}
+
 
 // JS references whose last engine user went away on a non-JS thread; released on the
 // JS thread at the next call into the binding.
@@ -90,7 +98,13 @@ Napi::Value FromBuffer(const Napi::CallbackInfo& info) {
                                            std::to_string(need) + ".");
     bool copy = info[3].ToBoolean();
     if (copy || need == 0 || (reinterpret_cast<uintptr_t>(data) % size_t(dt.size())) != 0)
-      return ArrayWrap::Wrap(env, array(data, std::move(shape), dt));
+    {
+      array a(std::move(shape), dt, nullptr, {});
+      a.set_data(allocator::malloc(need));
+      if (need) copy_bytes(a.data<char>(), static_cast<const char*>(data), need);
+      a.set_status(array::Status::available);
+      return ArrayWrap::Wrap(env, a);
+    }
     // Alias the JS memory: a strong reference keeps the ArrayBuffer alive while any array
     // (or view of one) uses it.
     napi_ref ref;
@@ -148,7 +162,7 @@ void copy_out(const array& a, Dtype out_dt, char* dst) {
     c = mlx::core::full(c.shape(), c, cpu);  // materialises any view in row order
     c.eval();
   }
-  std::memcpy(dst, c.data<char>(), c.nbytes());
+  copy_bytes(dst, c.data<char>(), c.nbytes());
 }
 
 }  // namespace
@@ -186,6 +200,20 @@ Napi::Value ArrayToTypedArray(const Napi::CallbackInfo& info) {
       throw;
     }
     napi_value ab;
+#if MLXJS_HAVE_V8
+    // A backing store whose deleter V8 calls when the ArrayBuffer is collected, so the
+    // memory goes back to the cache even while JS runs a synchronous loop.
+    v8::Isolate* iso = v8::Isolate::GetCurrent();
+    auto store = v8::ArrayBuffer::NewBackingStore(
+        buf.ptr, bytes,
+        [](void*, size_t, void* hint) {
+          auto* b = static_cast<allocator::Buffer*>(hint);
+          allocator::free(*b);
+          delete b;
+        },
+        new allocator::Buffer(buf));
+    ab = to_napi(v8::ArrayBuffer::New(iso, std::move(store)));
+#else
     auto* hold = new allocator::Buffer(buf);
     napi_status st = napi_create_external_arraybuffer(
         env, buf.ptr, bytes,
@@ -203,6 +231,7 @@ Napi::Value ArrayToTypedArray(const Napi::CallbackInfo& info) {
       std::memcpy(p, buf.ptr, bytes);
       allocator::free(buf);
     }
+#endif
     napi_value out;
     napi_create_typedarray(env, t, a.size() * per, ab, 0, &out);
     return Napi::Value(env, out);
