@@ -479,15 +479,16 @@ function codegen(S, mode, impl, raise, tail) {
   const noVar = S.varIdx < 0;
   // The last argument, read at a constant index where possible: a variable index into the rest
   // array would keep V8 from dropping that array after inlining.
-  const lastExpr = noVar
+  const lastExpr = noVar && mode === 'bound'
     ? Array.from({ length: P + 1 }, (_, k) => `n === ${k + 1} ? args[${k}] : `).join('') + 'undefined'
     : 'n !== 0 ? args[n - 1] : undefined';
+  // `.constructor` is a cheap filter (Object.getPrototypeOf is a slow builtin call in V8);
+  // under **kwargs any key may be present, 'constructor' included, so only the exact test.
+  const plainTest = exactPlain ? 'isPlain(last)'
+    : '(last.constructor === Object || last.constructor === undefined) && isPlain(last)';
   const detect = (onKw) => [
     `  const last = ${lastExpr};`,
-    '  if (typeof last === \'object\' && last !== null) {',
-    `    const c = ${exactPlain ? 'Object' : 'last.constructor'};`,
-    `    if ((c === Object || c === undefined) && isPlain(last)) { ${onKw} }`,
-    '  }',
+    `  if (typeof last === 'object' && last !== null && ${plainTest}) { ${onKw} }`,
   ];
   const L = [];
   if (mode === 'bound') {

@@ -207,6 +207,7 @@ for (const codegen of [true, false]) {
     e = throwsType(() => arange(), /^\[arange\] missing required argument 'start'; overloads: /);
     throwsType(() => arange('a'), /^\[arange\] argument 'start' must be a number, got string "a"/);
     throwsType(() => arange(1, 2, 3, f32, 5), /^\[arange\] takes at most 4 positional arguments \(5 given\)/);
+    throwsType(() => arange(1, 2, 3, f32, 5, { stream: cpu }), /^\[arange\] takes at most 4 positional arguments \(5 given\)/);
   });
 
   test(`[${mode}] type checks from the annotations`, () => {
