@@ -47,9 +47,12 @@ void os_free(void* p, size_t block) {
     std::free(p);
 }
 
+constexpr size_t kSmallClasses = 4096 / 16;  // blocks up to 4 KiB: direct-indexed free lists
+
 struct State {
   std::mutex mu;
-  std::map<size_t, std::vector<void*>> cache;  // block size -> free blocks
+  std::vector<void*> small[kSmallClasses + 1];  // block / 16 -> free blocks
+  std::map<size_t, std::vector<void*>> cache;   // larger block size -> free blocks
   size_t active = 0, peak = 0, cached = 0;
   size_t memory_limit = 0, cache_limit = 0;
 
@@ -60,7 +63,30 @@ struct State {
     cache_limit = memory_limit;
   }
 
-  // Frees cached blocks (largest first) until the cache holds at most `target` bytes.
+  bool take(size_t block, void*& p) {
+    if (block <= 4096 && (block & 15) == 0) {
+      auto& v = small[block / 16];
+      if (v.empty()) return false;
+      p = v.back();
+      v.pop_back();
+      return true;
+    }
+    auto it = cache.find(block);
+    if (it == cache.end()) return false;
+    p = it->second.back();
+    it->second.pop_back();
+    if (it->second.empty()) cache.erase(it);
+    return true;
+  }
+
+  void give(size_t block, void* p) {
+    if (block <= 4096 && (block & 15) == 0)
+      small[block / 16].push_back(p);
+    else
+      cache[block].push_back(p);
+  }
+
+  // Frees cached blocks, largest first, until the cache holds at most `target` bytes.
   void trim(size_t target) {
     while (cached > target && !cache.empty()) {
       auto it = std::prev(cache.end());
@@ -68,6 +94,13 @@ struct State {
       cached -= it->first;
       it->second.pop_back();
       if (it->second.empty()) cache.erase(it);
+    }
+    for (size_t c = kSmallClasses; c > 0 && cached > target; --c) {
+      while (!small[c].empty() && cached > target) {
+        os_free(small[c].back(), c * 16);
+        small[c].pop_back();
+        cached -= c * 16;
+      }
     }
   }
 };
@@ -84,11 +117,8 @@ Buffer malloc(size_t size) {
   State& s = state();
   {
     std::lock_guard<std::mutex> lock(s.mu);
-    auto it = s.cache.find(block);
-    if (it != s.cache.end()) {
-      void* p = it->second.back();
-      it->second.pop_back();
-      if (it->second.empty()) s.cache.erase(it);
+    void* p;
+    if (s.take(block, p)) {
       s.cached -= block;
       s.active += block;
       if (s.active > s.peak) s.peak = s.active;
@@ -130,7 +160,7 @@ void free(Buffer buf) {
     os_free(buf.ptr, block);
     return;
   }
-  s.cache[block].push_back(buf.ptr);
+  s.give(block, buf.ptr);
   s.cached += block;
   if (s.cached > s.cache_limit) s.trim(s.cache_limit);
 }

@@ -2,12 +2,18 @@
 
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 
+#include "pool.h"
 #include "primitives.h"
 #include "transforms.h"
 
 namespace mlx::core {
+
+std::shared_ptr<array::Desc> array::new_desc(Shape shape, Dtype dtype) {
+  return std::allocate_shared<Desc>(PoolAllocator<Desc>(), std::move(shape), dtype);
+}
 
 Strides row_strides(const Shape& shape) {
   Strides s(shape.size(), 1);
@@ -68,7 +74,7 @@ void array::init_scalar(const void* bytes) {
 }
 
 array::array(const void* data, Shape shape, Dtype dtype)
-    : desc_(std::make_shared<Desc>(std::move(shape), dtype)) {
+    : desc_(new_desc(std::move(shape), dtype)) {
   auto buf = allocator::malloc(nbytes());
   if (nbytes()) std::memcpy(buf.ptr, data, nbytes());
   set_data(buf);
@@ -76,7 +82,7 @@ array::array(const void* data, Shape shape, Dtype dtype)
 }
 
 array::array(std::shared_ptr<Data> data, Shape shape, Dtype dtype)
-    : desc_(std::make_shared<Desc>(std::move(shape), dtype)) {
+    : desc_(new_desc(std::move(shape), dtype)) {
   desc_->data = std::move(data);
   desc_->data_ptr = desc_->data->buffer.ptr;
   desc_->data_size = size();
@@ -85,7 +91,7 @@ array::array(std::shared_ptr<Data> data, Shape shape, Dtype dtype)
 
 array::array(Shape shape, Dtype dtype, std::shared_ptr<Primitive> primitive,
              std::vector<array> inputs)
-    : desc_(std::make_shared<Desc>(std::move(shape), dtype)) {
+    : desc_(new_desc(std::move(shape), dtype)) {
   if (primitive) desc_->stream = primitive->stream();  // null: a kernel's scratch array
   desc_->primitive = std::move(primitive);
   desc_->inputs = std::move(inputs);
@@ -116,7 +122,7 @@ std::vector<array> array::outputs() const {
 }
 
 void array::eval() {
-  if (status() != Status::available) mlx::core::eval({*this});
+  if (status() != Status::available) mlx::core::eval(*this);
   else if (desc_->error) std::rethrow_exception(desc_->error);
 }
 
@@ -130,7 +136,7 @@ void array::wait() {
 }
 
 void array::set_data(allocator::Buffer buffer) {
-  desc_->data = std::make_shared<Data>(buffer);
+  desc_->data = make_pooled<Data>(buffer);
   desc_->data_ptr = buffer.ptr;
   desc_->data_size = size();
   desc_->strides = row_strides(shape());

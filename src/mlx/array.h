@@ -148,6 +148,7 @@ class array {
 
  private:
   explicit array(std::shared_ptr<Desc> d) : desc_(std::move(d)) {}
+  static std::shared_ptr<Desc> new_desc(Shape shape, Dtype dtype);
   void init_scalar(const void* bytes);
   std::shared_ptr<Desc> desc_;
 };
@@ -156,7 +157,7 @@ Strides row_strides(const Shape& shape);
 size_t shape_size(const Shape& shape);  // throws on overflow past 2^53
 
 template <typename T>
-array::array(T value, Dtype dtype) : desc_(std::make_shared<Desc>(Shape{}, dtype)) {
+array::array(T value, Dtype dtype) : desc_(new_desc(Shape{}, dtype)) {
   dispatch_dtype(dtype, [&](auto zero) {
     using U = decltype(zero);
     U v;

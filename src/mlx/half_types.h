@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 namespace mlx::core {
 
@@ -41,7 +42,9 @@ inline float f16_bits_to_f32(uint16_t h) {
   uint32_t sign = uint32_t(h & 0x8000u) << 16;
   uint32_t exp = (h >> 10) & 0x1fu;
   uint32_t mant = h & 0x3ffu;
-  if (exp == 0x1f) return bits_f32(sign | 0x7f800000u | (mant << 13));
+  // Inf, or NaN with its payload; a signalling NaN comes back quiet, as F16C's vcvtph2ps
+  // does (so the scalar and vector paths agree bit for bit).
+  if (exp == 0x1f) return bits_f32(sign | (mant ? 0x7fc00000u : 0x7f800000u) | (mant << 13));
   if (exp == 0) {
     // Subnormal: exact since mant * 2^-24 is representable in float.
     float f = float(mant) * 5.9604644775390625e-8f;
@@ -69,13 +72,33 @@ inline float f64_to_f32_round_odd(double d) {
   return f;
 }
 
+// 64-bit integer -> double rounded to odd (exact below 2^53). double(v) would round to
+// nearest first, and a second rounding to bfloat16 could then be off by one ulp.
+inline double u64_to_f64_round_odd(uint64_t u) {
+  if (u < (uint64_t(1) << 53)) return double(u);
+  int shift = 11 - __builtin_clzll(u);  // bits below the 53 kept
+  uint64_t kept = u >> shift;
+  if (u & ((uint64_t(1) << shift) - 1)) kept |= 1u;
+  return std::ldexp(double(kept), shift);
+}
+template <typename T>
+inline double int_to_f64_round_odd(T v) {
+  if constexpr (sizeof(T) < 8) {
+    return double(v);
+  } else if constexpr (std::is_signed_v<T>) {
+    return v < 0 ? -u64_to_f64_round_odd(uint64_t(0) - uint64_t(v)) : u64_to_f64_round_odd(uint64_t(v));
+  } else {
+    return u64_to_f64_round_odd(uint64_t(v));
+  }
+}
+
 struct float16_t {
   uint16_t bits;
   float16_t() = default;
   float16_t(float f) : bits(f32_to_f16_bits(f)) {}
   float16_t(double d) : bits(f32_to_f16_bits(f64_to_f32_round_odd(d))) {}
   template <typename T, typename = std::enable_if_t<std::is_integral_v<T>>>
-  float16_t(T v) : float16_t(double(v)) {}
+  float16_t(T v) : bits(f32_to_f16_bits(f64_to_f32_round_odd(int_to_f64_round_odd(v)))) {}
   static float16_t from_bits(uint16_t b) {
     float16_t h;
     h.bits = b;
@@ -90,7 +113,7 @@ struct bfloat16_t {
   bfloat16_t(float f) : bits(f32_to_bf16_bits(f)) {}
   bfloat16_t(double d) : bits(f32_to_bf16_bits(f64_to_f32_round_odd(d))) {}
   template <typename T, typename = std::enable_if_t<std::is_integral_v<T>>>
-  bfloat16_t(T v) : bfloat16_t(double(v)) {}
+  bfloat16_t(T v) : bits(f32_to_bf16_bits(f64_to_f32_round_odd(int_to_f64_round_odd(v)))) {}
   static bfloat16_t from_bits(uint16_t b) {
     bfloat16_t h;
     h.bits = b;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "pool.h"
 #include "primitives.h"
 
 namespace mlx::core {
@@ -36,12 +37,17 @@ int norm_axis(const char* op, int axis, int ndim) {
 void check_shape(const char* op, const Shape& shape) {
   for (auto d : shape)
     if (d < 0) fail(op, "Negative dimensions not allowed, got shape " + shape_str(shape) + ".");
-  shape_size(shape);
+  try {
+    shape_size(shape);
+  } catch (const std::invalid_argument&) {
+    fail(op, "Shape " + shape_str(shape) + " is too large.");
+  }
 }
 
 std::vector<array> broadcast_all(const char* op, std::vector<array> in, Stream s) {
   Shape shape = in[0].shape();
   for (size_t i = 1; i < in.size(); ++i) {
+    if (in[i].shape() == shape) continue;
     try {
       shape = broadcast_shapes(shape, in[i].shape());
     } catch (const std::invalid_argument&) {
@@ -60,7 +66,7 @@ array binary(const char* op, BinaryOp kind, const array& a, const array& b, Dtyp
   Stream s = to_stream(sd);
   auto in = broadcast_all(op, {astype(a, dt, s), astype(b, dt, s)}, s);
   Shape shape = in[0].shape();
-  return array(std::move(shape), dt, std::make_shared<Binary>(s, kind), std::move(in));
+  return array(std::move(shape), dt, make_pooled<Binary>(s, kind), std::move(in));
 }
 
 }  // namespace
@@ -80,7 +86,13 @@ array full(const Shape& shape, array vals, Dtype dtype, StreamOrDevice sd) {
   check_shape("full", shape);
   Stream s = to_stream(sd);
   vals = astype(std::move(vals), dtype, s);
-  if (vals.ndim() > int(shape.size()) || broadcast_shapes(vals.shape(), shape) != shape)
+  bool fits = vals.ndim() <= int(shape.size());
+  try {
+    fits = fits && broadcast_shapes(vals.shape(), shape) == shape;
+  } catch (const std::invalid_argument&) {
+    fits = false;
+  }
+  if (!fits)
     fail("full", "Cannot broadcast vals of shape " + shape_str(vals.shape()) + " to shape " +
                      shape_str(shape) + ".");
   if (vals.shape() != shape) vals = broadcast_to(vals, shape, s);
@@ -121,7 +133,7 @@ array astype(array a, Dtype dtype, StreamOrDevice sd) {
   if (a.dtype() == dtype) return a;
   Stream s = to_stream(sd);
   Shape shape = a.shape();
-  return array(std::move(shape), dtype, std::make_shared<AsType>(s, dtype), {std::move(a)});
+  return array(std::move(shape), dtype, make_pooled<AsType>(s, dtype), {std::move(a)});
 }
 
 array copy(array a, StreamOrDevice sd) {

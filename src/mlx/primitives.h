@@ -17,6 +17,11 @@ class Primitive {
   Primitive& operator=(const Primitive&) = delete;
 
   virtual void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) = 0;
+  // Single-output primitives skip building an outputs vector.
+  virtual void eval_cpu(const std::vector<array>& inputs, array& out) {
+    std::vector<array> outs{out};
+    eval_cpu(inputs, outs);
+  }
   virtual void eval_gpu(const std::vector<array>& inputs, std::vector<array>& outputs);
 
   // Transforms (grad, jvp, vmap) come in a later slice; until a primitive implements
@@ -48,7 +53,7 @@ class UnaryPrimitive : public Primitive {
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) final {
     eval_cpu(inputs, outputs[0]);
   }
-  virtual void eval_cpu(const std::vector<array>& inputs, array& out) = 0;
+  void eval_cpu(const std::vector<array>& inputs, array& out) override = 0;
 };
 
 enum class BinaryOp : uint8_t { add, subtract, multiply, divide };

@@ -163,6 +163,20 @@ bool try_acquire_idle(const std::vector<int>& idx) {
   return false;
 }
 
+bool try_acquire_idle(int i) {
+  auto& w = registry().worker(i);
+  w.exec.lock();
+  bool idle;
+  {
+    std::lock_guard<std::mutex> lock(w.mu);
+    idle = w.queue.empty();
+  }
+  if (!idle) w.exec.unlock();
+  return idle;
+}
+
+void release(int i) { registry().worker(i).exec.unlock(); }
+
 void release(const std::vector<int>& idx) {
   for (int i : idx) registry().worker(i).exec.unlock();
 }

@@ -14,6 +14,8 @@ void enqueue(const Stream& s, std::function<void()> task);
 // queued or running work; returns false (holding nothing) otherwise.
 bool try_acquire_idle(const std::vector<int>& stream_indices);
 void release(const std::vector<int>& stream_indices);
+bool try_acquire_idle(int stream_index);
+void release(int stream_index);
 
 // Blocks until every task enqueued on s so far has run.
 void synchronize(const Stream& s);

@@ -68,7 +68,6 @@ std::vector<array> build_tape(const std::vector<array>& outputs) {
 
 // Computes one node: its inputs are ready (or become ready) first.
 void run_node(array& node) {
-  auto outs = node.outputs();
   std::exception_ptr err;
   for (auto& in : node.inputs()) {
     if (!in.is_available()) {
@@ -82,21 +81,42 @@ void run_node(array& node) {
     }
     if (err) break;
   }
+  bool single = node.siblings().empty();
+  std::vector<array> outs;
+  if (!single) outs = node.outputs();
   if (!err) {
     try {
-      if (node.stream().device.type == Device::gpu)
+      if (node.stream().device.type == Device::gpu) {
+        if (single) outs = {node};
         node.primitive().eval_gpu(node.inputs(), outs);
-      else
+      } else if (single) {
+        node.primitive().eval_cpu(node.inputs(), node);
+      } else {
         node.primitive().eval_cpu(node.inputs(), outs);
+      }
     } catch (...) {
       err = std::current_exception();
     }
   }
   node.detach();
+  if (single) {
+    if (err) node.set_error(err);
+    node.set_status(array::Status::available);
+    return;
+  }
   for (auto& o : outs) {
     if (err) o.set_error(err);
     o.set_status(array::Status::available);
   }
+}
+
+// A node whose inputs are all computed or in flight: the common case of eager code.
+bool is_lone_node(const array& a) {
+  if (a.status() != array::Status::unscheduled || !a.has_primitive() || !a.siblings().empty())
+    return false;
+  for (auto& in : a.inputs())
+    if (in.status() == array::Status::unscheduled && in.has_primitive()) return false;
+  return true;
 }
 
 std::vector<int> streams_of(const std::vector<array>& tape) {
@@ -118,6 +138,19 @@ void schedule(std::vector<array>& tape) {
 }
 
 }  // namespace
+
+void eval(array a) {
+  if (is_lone_node(a)) {
+    int s = a.stream().index;
+    if (scheduler::try_acquire_idle(s)) {
+      a.set_status(array::Status::scheduled);
+      run_node(a);
+      scheduler::release(s);
+    }
+  }
+  if (a.status() != array::Status::available) return eval(std::vector<array>{a});
+  if (a.error()) std::rethrow_exception(a.error());
+}
 
 void eval(std::vector<array> outputs) {
   auto tape = build_tape(outputs);

@@ -12,6 +12,7 @@ namespace mlx::core {
 
 // Computes the arrays (and everything they depend on) and waits for them.
 void eval(std::vector<array> outputs);
+void eval(array a);  // one array: skips building a tape when its inputs are computed
 
 // Schedules the computation and returns at once. `done` (optional) runs on a worker
 // thread when every output is ready, with the first evaluation error or nullptr.

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "binding.h"
+#include "mlx/pool.h"
 #include "mlx/print.h"
 #include "mlx/transforms.h"
 
@@ -18,8 +19,10 @@ std::atomic<int64_t> g_live{0};  // wrappers alive in all environments (for test
 // called from inside its own GC callbacks). Per thread = per JS environment.
 thread_local int64_t tl_released = 0;
 
+mlx::core::PoolAllocator<ArrayWrap> wrap_alloc;
+
 ArrayWrap* new_wrap(array a) {
-  auto* w = new ArrayWrap();
+  auto* w = new (wrap_alloc.allocate(1)) ArrayWrap();
   w->array_ = std::move(a);
   w->reported_ = int64_t(w->array_->nbytes()) + 256;  // data plus the graph node itself
   g_live.fetch_add(1, std::memory_order_relaxed);
@@ -29,7 +32,8 @@ ArrayWrap* new_wrap(array a) {
 void delete_wrap(ArrayWrap* w) {
   tl_released += w->reported_;
   g_live.fetch_sub(1, std::memory_order_relaxed);
-  delete w;
+  w->~ArrayWrap();
+  wrap_alloc.deallocate(w, 1);
 }
 
 #if MLXJS_HAVE_V8
@@ -40,11 +44,14 @@ struct V8State {
 };
 thread_local V8State* tl_v8 = nullptr;
 
+using WeakHandle = v8::Global<v8::Object>;
+static_assert(sizeof(WeakHandle) == sizeof(void*));
+WeakHandle& weak_handle(ArrayWrap* w) { return *std::launder(reinterpret_cast<WeakHandle*>(w->handle_)); }
+
 void weak_callback(const v8::WeakCallbackInfo<ArrayWrap>& info) {
   ArrayWrap* w = info.GetParameter();
-  auto* handle = static_cast<v8::Global<v8::Object>*>(w->handle_);
-  handle->Reset();
-  delete handle;
+  weak_handle(w).Reset();
+  weak_handle(w).~WeakHandle();
   delete_wrap(w);
 }
 
@@ -83,9 +90,8 @@ Napi::Value ArrayWrap::Wrap(Napi::Env env, array a) {
     throw Napi::Error::New(env, "[array] Unable to create the array object.");
   }
   obj->SetAlignedPointerInInternalField(0, w);
-  auto* handle = new v8::Global<v8::Object>(iso, obj);
+  auto* handle = new (w->handle_) WeakHandle(iso, obj);
   handle->SetWeak(w, weak_callback, v8::WeakCallbackType::kParameter);
-  w->handle_ = handle;
   report(env, w->reported_);
   return Napi::Value(env, to_napi(obj));
 #else

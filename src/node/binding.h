@@ -41,7 +41,7 @@ class ArrayWrap {
 
   std::optional<array> array_;
   int64_t reported_ = 0;  // bytes reported to V8 as external memory
-  void* handle_ = nullptr;  // the weak handle (V8) or napi_ref (Node-API)
+  alignas(void*) unsigned char handle_[sizeof(void*)];  // the V8 weak handle, in place
 };
 
 AddonData& addon_data(Napi::Env env);

@@ -209,7 +209,7 @@ inline To convert_one(From x) {
   } else if constexpr (is_half_v<To>) {
     if constexpr (is_half_v<From>) return To(float(x));  // exact in float
     else if constexpr (std::is_same_v<From, float>) return To(x);
-    else return To(double(x));  // integers and double: one correct rounding
+    else return To(x);  // integers and double: one correct rounding (through round-to-odd)
   } else {  // To is float or double
     if constexpr (is_half_v<From>) return To(float(x));
     else return static_cast<To>(x);

@@ -2,6 +2,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "../../pool.h"
 #include "../../primitives.h"
 #include "kernels.h"
 #include "strided.h"
@@ -41,7 +42,7 @@ const char* ptr(const array& a) { return a.data<char>(); }
 // Gives out a fresh buffer with the same layout as `like` (a dense array).
 void alloc_like(array& out, const array& like) {
   auto buf = allocator::malloc(like.data_size() * out.itemsize());
-  out.set_data(std::make_shared<Data>(buf), like.data_size(), like.strides(), like.flags());
+  out.set_data(make_pooled<Data>(buf), like.data_size(), like.strides(), like.flags());
 }
 
 void alloc_row(array& out) { out.set_data(allocator::malloc(out.nbytes())); }
