@@ -136,7 +136,19 @@ class iinfo {
   [inspect.custom]() { return this.toString(); }
 }
 
+// Python calls mx.finfo(dtype); JS classes need `new`, so export callables that work both
+// ways and keep `x instanceof mx.finfo`.
+function callable(Cls) {
+  const f = function (dtype) { return new Cls(dtype); };
+  Object.defineProperty(f, 'name', { value: Cls.name });
+  f.prototype = Cls.prototype;
+  Object.defineProperty(Cls.prototype, 'constructor', { value: f, writable: true, configurable: true });
+  return f;
+}
+const finfoFn = callable(finfo);
+const iinfoFn = callable(iinfo);
+
 module.exports = {
   Dtype, DtypeCategory, DTYPES, CATEGORIES, byKey, cat, categoryOf, isDtype, isCategory, fromIndex,
-  isFloating, isInexact, isInteger, promoteTypes, issubdtype, finfo, iinfo,
+  isFloating, isInexact, isInteger, promoteTypes, issubdtype, finfo: finfoFn, iinfo: iinfoFn,
 };

@@ -121,6 +121,11 @@ class array {
   // Drops the graph once evaluated so memory of inputs can be released.
   void detach();
 
+  // Tracers are the placeholder inputs that function transforms (grad, vmap, compile)
+  // push through a user function; ops treat them as ordinary arrays.
+  bool is_tracer() const { return desc_->is_tracer; }
+  void set_tracer(bool t) { desc_->is_tracer = t; }
+
   std::uintptr_t id() const { return reinterpret_cast<std::uintptr_t>(desc_.get()); }
   bool is_same(const array& o) const { return desc_ == o.desc_; }
   long use_count() const { return desc_.use_count(); }
@@ -140,6 +145,7 @@ class array {
     size_t data_size = 0;
     Flags flags;
     std::atomic<Status> status{Status::unscheduled};
+    bool is_tracer = false;
     std::exception_ptr error;
 
     Desc(Shape s, Dtype d);
