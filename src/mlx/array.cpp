@@ -45,13 +45,34 @@ array::Desc::~Desc() {
   while (!pending.empty()) {
     auto d = std::move(pending.back());
     pending.pop_back();
-    if (d && d.use_count() == 1) {
+    if (!d) continue;
+    // Free when only this reference is left, or only this one and the siblings' references
+    // to each other (the outputs of one unevaluated node).
+    long n = long(d->siblings.size());
+    bool last = d.use_count() == n + 1;
+    for (auto& sib : d->siblings) last = last && sib.desc_ && sib.desc_.use_count() == n;
+    if (last) {
       for (auto& in : d->inputs) pending.push_back(std::move(in.desc_));
       d->inputs.clear();
-      for (auto& sib : d->siblings) sib.desc_.reset();
+      for (auto& sib : d->siblings) sib.desc_->siblings.clear();
+      for (auto& sib : d->siblings) pending.push_back(std::move(sib.desc_));
       d->siblings.clear();
     }
   }
+}
+
+void array::release_siblings() noexcept {
+  // Scheduled arrays are held by the evaluator, which detaches them when done.
+  if (status() == Status::scheduled) return;
+  long n = long(desc_->siblings.size());
+  if (desc_.use_count() != n + 1) return;
+  for (auto& sib : desc_->siblings)
+    if (!sib.desc_ || sib.desc_.use_count() != n) return;
+  // Only the cycle holds the siblings: cut it. They are freed (iteratively, through their
+  // Desc destructors) when `sibs` goes out of scope.
+  std::vector<array> sibs = std::move(desc_->siblings);
+  desc_->siblings.clear();
+  for (auto& sib : sibs) sib.desc_->siblings.clear();
 }
 
 int32_t array::shape(int dim) const {

@@ -56,6 +56,28 @@ class array {
         std::vector<array> inputs);
   // A placeholder holding nothing (for containers whose slots are released early).
   static array empty() { return array(std::shared_ptr<Desc>()); }
+
+  // The outputs of a multi-output node refer to each other (siblings); when the last
+  // handle from outside goes, the destructor and assignments break that cycle.
+  array(const array&) = default;
+  array(array&&) noexcept = default;
+  array& operator=(const array& o) {
+    if (desc_ != o.desc_) {
+      array old(std::move(*this));
+      desc_ = o.desc_;
+    }
+    return *this;
+  }
+  array& operator=(array&& o) noexcept {
+    if (this != &o) {
+      array old(std::move(*this));
+      desc_ = std::move(o.desc_);
+    }
+    return *this;
+  }
+  ~array() {
+    if (desc_ && !desc_->siblings.empty()) release_siblings();
+  }
   static std::vector<array> make_arrays(std::vector<Shape> shapes, std::vector<Dtype> dtypes,
                                         std::shared_ptr<Primitive> primitive,
                                         std::vector<array> inputs);
@@ -154,6 +176,7 @@ class array {
 
  private:
   explicit array(std::shared_ptr<Desc> d) : desc_(std::move(d)) {}
+  void release_siblings() noexcept;
   static std::shared_ptr<Desc> new_desc(Shape shape, Dtype dtype);
   void init_scalar(const void* bytes);
   std::shared_ptr<Desc> desc_;
