@@ -71,7 +71,7 @@ function walk(value, fn) {
     probe = probe[0];
   }
   const flat = [];
-  const kinds = { bool: false, int: false, float: false, big: false, wide: false, dtypes: [] };
+  const kinds = { bool: false, int: false, float: false, big: false, wide: false, over64: false, dtypes: [] };
   const visit = (v, depth) => {
     if (depth === shape.length) {
       if (Array.isArray(v) || isTypedArray(v)) {
@@ -124,6 +124,7 @@ function walk(value, fn) {
           kinds.big = true;
           if (x < I32_MIN || x > I32_MAX) kinds.wide = true;
           if (x < I64_MIN || x > U64_MAX) throw new RangeError(`[${fn}] ${x} is out of the 64-bit integer range.`);
+          if (x > I64_MAX) kinds.over64 = true;
         }
         flat.push(x);
         return;
@@ -192,6 +193,9 @@ function fromValue(value, dtype, fn, copy = true) {
     for (const d of shape) if (d > I32_MAX) throw new RangeError(`[${fn}] Dimension ${d} is too large.`);
     const inferred = inferDtype(kinds);
     const target = dtype || inferred;
+    if (kinds.over64 && D.isInteger(target) && target !== byKey.uint64) {
+      throw new RangeError(`[${fn}] A bigint in the list is out of the int64 range (pass dtype=mx.uint64 for unsigned values).`);
+    }
     let staging;
     if (target === byKey.float64 || target === byKey.int64 || target === byKey.uint64 ||
         target === byKey.bool_) {

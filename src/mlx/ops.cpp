@@ -105,9 +105,11 @@ array full(const Shape& shape, array vals, StreamOrDevice s) {
 }
 
 array zeros(const Shape& shape, Dtype dtype, StreamOrDevice s) {
+  check_shape("zeros", shape);
   return full(shape, array(0, dtype), dtype, s);
 }
 array ones(const Shape& shape, Dtype dtype, StreamOrDevice s) {
+  check_shape("ones", shape);
   return full(shape, array(1, dtype), dtype, s);
 }
 array zeros_like(const array& a, StreamOrDevice s) { return zeros(a.shape(), a.dtype(), s); }

@@ -186,6 +186,10 @@ void async_eval(std::vector<array> outputs, std::function<void(std::exception_pt
     int s = o.stream().index;
     if (std::find(streams.begin(), streams.end(), s) == streams.end()) streams.push_back(s);
   }
+  if (streams.empty()) {  // nothing to wait for: report at once
+    done(nullptr);
+    return;
+  }
   auto pending = std::make_shared<Pending>();
   pending->count = int(streams.size());
   pending->outputs = std::move(outputs);
