@@ -148,8 +148,8 @@ mx.async_eval = function async_eval(...xs) {
 
 // ---- creation ------------------------------------------------------------------------------
 
-function array(val, dtype) {
-  return createArray(val, dtype);
+function array(...a) {
+  return createArray(...a);
 }
 const createArray = args.bind('array.__init__', (val, dtype) => fromValue(val, dtypeArg(dtype, 'array'), 'array'), { name: 'array' });
 array.prototype = NativeArray.prototype;

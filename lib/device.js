@@ -72,11 +72,12 @@ let defaultDevice = cpuDevice;
 const defaultStreams = new Map();  // device key -> Stream
 function deviceKey(d) { return d.type.value * 1024 + d.index; }
 
-function default_stream(device) {
-  const d = toDevice(device, 'default_stream');
+// `fn` names the calling function in errors (an op given {stream: mx.gpu}).
+function default_stream(device, fn = 'default_stream') {
+  const d = toDevice(device, fn);
   let s = defaultStreams.get(deviceKey(d));
   if (!s) {
-    checkAvailable(d, 'default_stream');
+    checkAvailable(d, fn);
     s = streamObject(native.default_stream(d.type.value), d);
     defaultStreams.set(deviceKey(d), s);
   }
@@ -117,13 +118,13 @@ function currentStream() {
 function streamIndex(s, fn) {
   if (s === undefined || s === null) return currentStream().index;
   if (s instanceof Stream) return s.index;
-  if (s instanceof DeviceType || s instanceof Device) return default_stream(toDevice(s, fn)).index;
+  if (s instanceof DeviceType || s instanceof Device) return default_stream(s, fn).index;
   throw new TypeError(`[${fn}] argument 'stream' must be a Stream or Device, got ${typeof s}`);
 }
 
 function toStream(s, fn) {
   if (s instanceof Stream) return s;
-  return default_stream(toDevice(s, fn));
+  return default_stream(s, fn);
 }
 
 // As MLX's StreamContext: entering makes s (and its device) the defaults; exiting restores
