@@ -49,6 +49,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ArrayWrap::Define(env, exports);
   init_convert(env, exports);
   init_ops(env, exports);
+  init_diagnostics(env, exports);
   return exports;
 }
 

@@ -72,5 +72,6 @@ Napi::Value ArrayItem(const Napi::CallbackInfo& info);
 Napi::Value ArrayToTypedArray(const Napi::CallbackInfo& info);
 void init_convert(Napi::Env env, Napi::Object exports);
 void init_ops(Napi::Env env, Napi::Object exports);
+void init_diagnostics(Napi::Env env, Napi::Object exports);  // `_diag`: hardware oracles for tests
 
 }  // namespace mlxjs
