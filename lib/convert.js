@@ -210,7 +210,8 @@ function fromValue(value, dtype, fn, copy = true) {
       if (STORAGE.get(target) && !kinds.float && !kinds.big && !kinds.wide) staging = target;
     }
     const buf = fill(flat, STORAGE.get(staging));
-    if (staging === byKey.bool_) for (let i = 0; i < buf.length; i++) buf[i] = flat[i] ? 1 : 0;
+    // Nonzero is true, NaN included (C++ float -> bool), which JS truthiness says is false.
+    if (staging === byKey.bool_) for (let i = 0; i < buf.length; i++) buf[i] = flat[i] || Number.isNaN(flat[i]) ? 1 : 0;
     const a = native.fromBuffer(buf, staging._index, shape, false);
     return staging === target ? a : native.astype(a, target._index, streamDefault());
   }
