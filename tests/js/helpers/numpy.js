@@ -26,7 +26,9 @@ warnings.simplefilter('ignore')
 
 def dec_scalar(x, kind):
     if kind == 'c':
-        return complex(float(x[0]), float(x[1]))
+        if isinstance(x, list):
+            return complex(float(x[0]), float(x[1]))
+        return complex(float(x), 0.0)
     if kind in 'iu':
         return int(x)
     if kind == 'b':
