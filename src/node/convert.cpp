@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "binding.h"
+#include "mlx/backend/cpu/kernels.h"
 #include "mlx/backend/cpu/parallel.h"
 #include "v8_bridge.h"
 
@@ -15,9 +16,15 @@ using namespace mlx::core;
 
 namespace {
 
-// memcpy split over the cores for large buffers.
+// memcpy split over the cores for large buffers, streaming past the caches when the copy
+// is much larger than they are.
 void copy_bytes(char* dst, const char* src, size_t n) {
-  cpu::parallel_for(n, size_t(1) << 20, [&](size_t b, size_t e) { std::memcpy(dst + b, src + b, e - b); });
+  if (n < (size_t(8) << 20)) {
+    cpu::parallel_for(n, size_t(1) << 20, [&](size_t b, size_t e) { std::memcpy(dst + b, src + b, e - b); });
+    return;
+  }
+  auto stream = cpu::kernels().copy_stream;
+  cpu::parallel_for(n, size_t(1) << 20, [&](size_t b, size_t e) { stream(dst + b, src + b, e - b); });
 }
 
 

@@ -24,6 +24,9 @@ struct KernelTable {
   BinaryFn binary[kBinaryOps][Dtype::count];
   ConvertFn convert[Dtype::count][Dtype::count];  // [from][to]
   SelectFn select[4];                             // by log2 of the element size
+  // memcpy with non-temporal stores, for copies much larger than the caches: skipping
+  // the read-for-ownership of the destination saves a third of the memory traffic.
+  void (*copy_stream)(void* dst, const void* src, size_t bytes);
 };
 
 // The table for the best instruction set this CPU supports (MLX_CPU_ISA=generic|avx2|avx512

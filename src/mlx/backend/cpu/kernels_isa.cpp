@@ -277,9 +277,36 @@ void fill_convert(KernelTable& t, std::index_sequence<I...> seq) {
   (fill_convert_row<std::tuple_element_t<I, AllTypes>>(t.convert[I], seq), ...);
 }
 
+void copy_stream(void* dstv, const void* srcv, size_t n) {
+  char* dst = static_cast<char*>(dstv);
+  const char* src = static_cast<const char*>(srcv);
+  // Align the destination, stream whole vectors, copy the tail normally.
+  size_t head = (64 - (reinterpret_cast<uintptr_t>(dst) & 63)) & 63;
+  if (head > n) head = n;
+  std::memcpy(dst, src, head);
+  dst += head, src += head, n -= head;
+  size_t i = 0;
+#if defined(__AVX512F__)
+  for (; i + 64 <= n; i += 64)
+    _mm512_stream_si512(reinterpret_cast<__m512i*>(dst + i),
+                        _mm512_loadu_si512(reinterpret_cast<const void*>(src + i)));
+#elif defined(__AVX2__)
+  for (; i + 32 <= n; i += 32)
+    _mm256_stream_si256(reinterpret_cast<__m256i*>(dst + i),
+                        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i)));
+#else
+  for (; i + 16 <= n; i += 16)
+    _mm_stream_si128(reinterpret_cast<__m128i*>(dst + i),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
+#endif
+  _mm_sfence();
+  std::memcpy(dst + i, src + i, n - i);
+}
+
 }  // namespace
 
 void fill(KernelTable& t) {
+  t.copy_stream = &copy_stream;
   constexpr auto seq = std::make_index_sequence<Dtype::count>{};
   fill_binary<AddOp>(t.binary[int(BinaryOp::add)], seq);
   fill_binary<SubOp>(t.binary[int(BinaryOp::subtract)], seq);
