@@ -253,6 +253,9 @@ function weakInt(v, dtype, fn) {
   if (typeof v === 'bigint' && dtype !== byKey.uint64 && (v < I64_MIN || v > I64_MAX)) {
     throw new RangeError(`[${fn}] ${v} is out of the int64 range.`);
   }
+  if (typeof v === 'bigint' && dtype === byKey.uint64 && (v < I64_MIN || v > U64_MAX)) {
+    throw new RangeError(`[${fn}] ${v} is out of the uint64 range.`);
+  }
   return native.scalar(v, dtype._index);
 }
 

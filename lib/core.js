@@ -55,11 +55,18 @@ function shapeArg(shape, fn, name = 'shape') {
   });
 }
 
+// An axis: an integer that fits the engine's int (a larger one would wrap around there).
+function axisArg(v, fn, name) {
+  const a = intArg(v, fn, name);
+  if (a > 2147483647 || a < -2147483648) throw new RangeError(`[${fn}] Axis ${a} in '${name}' is out of bounds.`);
+  return a;
+}
+
 function axesArg(axes, fn, name) {
   if (axes === undefined || axes === null) return null;
   const list = typeof axes === 'number' || typeof axes === 'bigint' ? [axes] : axes;
   if (!Array.isArray(list)) throw new TypeError(`[${fn}] argument '${name}' must be an int or a sequence of ints, got ${args.describe(axes)}`);
-  return list.map((a) => intArg(a, fn, name));
+  return list.map((a) => axisArg(a, fn, name));
 }
 
 const S = (s, fn) => streamIndex(s, fn);
@@ -234,7 +241,7 @@ mx.astype = args.bind('astype', (a, dtype, stream) => {
 mx.reshape = args.bind('reshape', (a, shape, stream) =>
   native.reshape(toArray(a, 'reshape'), shapeArg(shape, 'reshape'), S(stream, 'reshape')));
 mx.flatten = args.bind('flatten', (a, start, end, stream) =>
-  native.flatten(toArray(a, 'flatten'), intArg(start, 'flatten', 'start_axis'), intArg(end, 'flatten', 'end_axis'), S(stream, 'flatten')));
+  native.flatten(toArray(a, 'flatten'), axisArg(start, 'flatten', 'start_axis'), axisArg(end, 'flatten', 'end_axis'), S(stream, 'flatten')));
 mx.squeeze = args.bind('squeeze', (a, axis, stream) =>
   native.squeeze(toArray(a, 'squeeze'), axesArg(axis, 'squeeze', 'axis'), S(stream, 'squeeze')));
 mx.expand_dims = args.bind('expand_dims', (a, axis, stream) =>
@@ -242,9 +249,9 @@ mx.expand_dims = args.bind('expand_dims', (a, axis, stream) =>
 mx.transpose = args.bind('transpose', (a, axes, stream) =>
   native.transpose(toArray(a, 'transpose'), axesArg(axes, 'transpose', 'axes'), S(stream, 'transpose')));
 mx.moveaxis = args.bind('moveaxis', (a, src, dst, stream) =>
-  native.moveaxis(toArray(a, 'moveaxis'), intArg(src, 'moveaxis', 'source'), intArg(dst, 'moveaxis', 'destination'), S(stream, 'moveaxis')));
+  native.moveaxis(toArray(a, 'moveaxis'), axisArg(src, 'moveaxis', 'source'), axisArg(dst, 'moveaxis', 'destination'), S(stream, 'moveaxis')));
 mx.swapaxes = args.bind('swapaxes', (a, i, j, stream) =>
-  native.swapaxes(toArray(a, 'swapaxes'), intArg(i, 'swapaxes', 'axis1'), intArg(j, 'swapaxes', 'axis2'), S(stream, 'swapaxes')));
+  native.swapaxes(toArray(a, 'swapaxes'), axisArg(i, 'swapaxes', 'axis1'), axisArg(j, 'swapaxes', 'axis2'), S(stream, 'swapaxes')));
 mx.broadcast_to = args.bind('broadcast_to', (a, shape, stream) =>
   native.broadcast_to(toArray(a, 'broadcast_to'), shapeArg(shape, 'broadcast_to'), S(stream, 'broadcast_to')));
 
