@@ -26,7 +26,7 @@ const ARANGE = [
   ['arange(0, 5, 1.5)', () => mx.arange(0, 5, 1.5), mx.float32, 'np.arange(0, 5, 1.5).astype(np.float32)'],
   ['arange(2**40, 2**40+3)', () => mx.arange(2 ** 40, 2 ** 40 + 3), mx.int64, 'np.arange(2**40, 2**40+3, dtype=np.int64)'],
   ['arange(-(2**31)-2, -(2**31)+1)', () => mx.arange(-(2 ** 31) - 2, -(2 ** 31) + 1), mx.int64, 'np.arange(-(2**31)-2, -(2**31)+1, dtype=np.int64)'],
-  ['arange(1.0, 3.0, 0.2, {dtype: int32})', () => mx.arange(1.5 - 0.5, 3.5 - 0.5, 0.2, { dtype: mx.int32 }), mx.int32, 'np.arange(1.0, 3.0, 0.2, dtype=np.int32)'],
+  ['arange(1.0, 3.0, 0.2, {dtype: int32})', () => mx.arange(1.0, 3.0, 0.2, { dtype: mx.int32 }), mx.int32, 'np.arange(1.0, 3.0, 0.2, dtype=np.int32)'],
   ['arange(0, 5, {dtype: float16})', () => mx.arange(0, 5, { dtype: mx.float16 }), mx.float16, 'np.arange(0, 5, dtype=np.float16)'],
   ['arange(3, {dtype: uint8})', () => mx.arange(3, { dtype: mx.uint8 }), mx.uint8, 'np.arange(3, dtype=np.uint8)'],
   ['arange(0, 1, 0.25, {dtype: float64})', () => mx.arange(0, 1, 0.25, { dtype: mx.float64 }), mx.float64, 'np.arange(0, 1, 0.25)'],
@@ -152,6 +152,12 @@ test('array from nested arrays with an explicit dtype', () => {
   assertArray(mx.array([[1, 2], [3, 4]], mx.bfloat16), { dtype: mx.bfloat16, shape: [2, 2], values: [1, 2, 3, 4] });
   // 2^24 + 1 is not a float32: it rounds to 2^24.
   assertArray(mx.array([2 ** 24 + 1], mx.float32), { dtype: mx.float32, values: [2 ** 24], tol: { rtol: 0, atol: 0 } });
+});
+
+test('array from {re, im} objects is complex64', {
+  todo: 'no way to give a complex value from JS: tolist() returns complex64 elements as {re, im}, but mx.array rejects such objects, so an imaginary part cannot be created',
+}, () => {
+  assertArray(mx.array([{ re: 1, im: 2 }, { re: -0.5, im: 0 }]), { dtype: mx.complex64, shape: [2], values: [{ re: 1, im: 2 }, { re: -0.5, im: 0 }] });
 });
 
 test('array from a list of mx arrays stacks them, promoting dtypes', () => {
