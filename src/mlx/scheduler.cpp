@@ -1,7 +1,10 @@
 #include "scheduler.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -12,6 +15,33 @@
 namespace mlx::core {
 
 namespace {
+
+// Process exit with work in flight. exit() runs the libraries' destructors, and OpenBLAS's
+// joins its threads, which may be busy with (or about to start) a stream's matmul: the
+// process would hang for as long as the queued work takes. So once exit() begins no stream
+// starts another task, and if one is running the process ends at once, with its status.
+std::atomic<int> g_running{0};
+std::atomic<bool> g_exiting{false};
+
+bool enter_task() {
+  g_running.fetch_add(1);
+  if (!g_exiting.load()) return true;
+  g_running.fetch_sub(1);
+  return false;
+}
+void leave_task() { g_running.fetch_sub(1); }
+
+[[noreturn]] void park() {
+  for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
+void on_process_exit(int status, void*) {
+  g_exiting.store(true);
+  if (g_running.load() > 0) {
+    std::fflush(nullptr);
+    std::_Exit(status);
+  }
+}
 
 struct StreamWorker {
   std::mutex mu;  // guards queue
@@ -33,12 +63,14 @@ struct StreamWorker {
         cv.wait(lock, [this] { return !queue.empty(); });
         task = std::move(queue.front());
       }
+      if (!enter_task()) park();  // the process is exiting
       {
         std::lock_guard<std::mutex> run(exec);
         task();
         std::lock_guard<std::mutex> lock(mu);
         queue.pop_front();  // popped after running, so an idle check sees running work
       }
+      leave_task();
     }
   }
 };
@@ -54,7 +86,10 @@ struct Registry {
   Stream default_cpu{0, Device(Device::cpu, 0)};
   Device default_device{Device::cpu, 0};
 
-  Registry() { add(Device(Device::cpu, 0)); }
+  Registry() {
+    add(Device(Device::cpu, 0));
+    on_exit(on_process_exit, nullptr);
+  }
 
   Stream add(Device d) {
     std::lock_guard<std::mutex> lock(mu);
@@ -146,6 +181,7 @@ void enqueue(const Stream& s, std::function<void()> task) {
 }
 
 bool try_acquire_idle(const std::vector<int>& idx) {
+  if (!enter_task()) return false;
   size_t locked = 0;
   bool idle = true;
   for (; locked < idx.size(); ++locked) {
@@ -160,10 +196,12 @@ bool try_acquire_idle(const std::vector<int>& idx) {
   }
   if (idle) return true;
   for (size_t i = 0; i < locked; ++i) registry().worker(idx[i]).exec.unlock();
+  leave_task();
   return false;
 }
 
 bool try_acquire_idle(int i) {
+  if (!enter_task()) return false;
   auto& w = registry().worker(i);
   w.exec.lock();
   bool idle;
@@ -171,14 +209,21 @@ bool try_acquire_idle(int i) {
     std::lock_guard<std::mutex> lock(w.mu);
     idle = w.queue.empty();
   }
-  if (!idle) w.exec.unlock();
+  if (!idle) {
+    w.exec.unlock();
+    leave_task();
+  }
   return idle;
 }
 
-void release(int i) { registry().worker(i).exec.unlock(); }
+void release(int i) {
+  registry().worker(i).exec.unlock();
+  leave_task();
+}
 
 void release(const std::vector<int>& idx) {
   for (int i : idx) registry().worker(i).exec.unlock();
+  leave_task();
 }
 
 void synchronize(const Stream& s) {
