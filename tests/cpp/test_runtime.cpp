@@ -252,6 +252,35 @@ TEST(Streams, ManyThreadsAsyncEvalAtOnce) {
   EXPECT_EQ(callbacks.load(), kThreads * kIters);
 }
 
+// exit() while a stream runs (and has more queued) BLAS work: OpenBLAS's library destructor
+// joins its threads, which would wait for all of that work. The process must end at once,
+// with its exit status.
+TEST(StreamsDeathTest, ExitWithMatmulsInFlightEndsPromptly) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        array m = ones({2048, 2048});
+        for (int i = 0; i < 40; ++i) m = matmul(m, multiply(m, array(1e-4f)));
+        async_eval({m});
+        std::this_thread::sleep_for(300ms);
+        std::fprintf(stderr, "exiting\n");
+        std::exit(3);
+      },
+      ::testing::ExitedWithCode(3), "exiting");
+}
+
+TEST(StreamsDeathTest, ExitWithQueuedButIdleWorkRunsHandlers) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        array x = add(ones({16}), array(1.f));
+        x.eval();
+        std::atexit([] { std::fprintf(stderr, "handlers ran\n"); });
+        std::exit(0);
+      },
+      ::testing::ExitedWithCode(0), "handlers ran");
+}
+
 // ---- allocator --------------------------------------------------------------------------------
 
 TEST(Allocator, FreedBuffersAreReused) {
