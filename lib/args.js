@@ -121,10 +121,13 @@ const isInt = (x) => (typeof x === 'number' ? Number.isInteger(x) : typeof x ===
 const isFloat = (x) => typeof x === 'number' || typeof x === 'bigint';
 const isBool = (x) => typeof x === 'boolean';
 const isStr = (x) => typeof x === 'string';
-const isScalar = (x) => typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean';
+// Python's complex scalar, written {re, im} in JS.
+const isComplex = (x) => typeof x === 'object' && x !== null && typeof x.re === 'number' &&
+  typeof x.im === 'number' && getProto(x) === OBJ_PROTO && Object.keys(x).length === 2;
+const isScalar = (x) => typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || isComplex(x);
 // array-like: what the engine can turn into an array (mx.array, scalar, nested Array, TypedArray).
 function isArrayLike(x) {
-  if (typeof x === 'object') return x !== null && (isArrayH(x) || isArrayJs(x) || isTypedArray(x));
+  if (typeof x === 'object') return x !== null && (isArrayH(x) || isArrayJs(x) || isTypedArray(x) || isComplex(x));
   return typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean';
 }
 const isDtype = (x) => isDtypeH(x);
@@ -330,9 +333,12 @@ function typeText(name, spec, x) {
 }
 
 // Exact plain-object test: the trailing argument is the keyword object iff this holds.
+// A plain object that is a keyword object: not a complex scalar {re, im} (how mlxjs writes
+// Python's complex numbers), which is a value wherever it stands.
 function isPlainExact(x) {
   const p = getProto(x);
-  return p === OBJ_PROTO || p === null;
+  if (p !== OBJ_PROTO && p !== null) return false;
+  return !(typeof x.re === 'number' && typeof x.im === 'number' && Object.keys(x).length === 2);
 }
 
 // Everything both parsers need about one overload, computed once at bind time.

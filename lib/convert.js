@@ -29,6 +29,9 @@ function typedDtype(t) {
   return undefined;
 }
 const isTypedArray = (x) => ArrayBuffer.isView(x) && !(x instanceof DataView);
+// A Python complex scalar is {re, im} in JS (what tolist() and item() give back).
+const isComplex = (x) => x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype &&
+  typeof x.re === 'number' && typeof x.im === 'number' && Object.keys(x).length === 2;
 
 const I32_MIN = -2147483648, I32_MAX = 2147483647;
 const I64_MIN = -(2n ** 63n), I64_MAX = 2n ** 63n - 1n, U64_MAX = 2n ** 64n - 1n;
@@ -71,7 +74,7 @@ function walk(value, fn) {
     probe = probe[0];
   }
   const flat = [];
-  const kinds = { bool: false, int: false, float: false, big: false, wide: false, over64: false, dtypes: [] };
+  const kinds = { bool: false, int: false, float: false, big: false, wide: false, over64: false, complex: false, dtypes: [] };
   const visit = (v, depth) => {
     if (depth === shape.length) {
       if (Array.isArray(v) || isTypedArray(v)) {
@@ -129,6 +132,11 @@ function walk(value, fn) {
         flat.push(x);
         return;
       default:
+        if (isComplex(x)) {
+          if (!typed) kinds.complex = true;
+          flat.push(x);
+          return;
+        }
         throw new TypeError(`[${fn}] Invalid type ${x === null ? 'null' : typeof x} received in array initialization.`);
     }
   };
@@ -138,7 +146,8 @@ function walk(value, fn) {
 
 function inferDtype(kinds) {
   let d = null;
-  if (kinds.float) d = byKey.float32;
+  if (kinds.complex) d = byKey.complex64;
+  else if (kinds.float) d = byKey.float32;
   else if (kinds.int) d = kinds.wide ? byKey.int64 : byKey.int32;
   else if (kinds.bool) d = byKey.bool_;
   for (const t of kinds.dtypes) d = d === null ? t : D.promoteTypes(d, t);
@@ -187,12 +196,26 @@ function fromValue(value, dtype, fn, copy = true) {
     return dtype === undefined || dtype === own ? a : native.astype(a, dtype._index, streamDefault());
   }
   if (value instanceof ArrayBuffer) return fromValue(new Uint8Array(value), dtype, fn, copy);
+  if (isComplex(value)) {
+    const a = native.fromBuffer(new Float32Array([value.re, value.im]), byKey.complex64._index, [], false);
+    return dtype === undefined || dtype === byKey.complex64 ? a : native.astype(a, dtype._index, streamDefault());
+  }
   if (value instanceof DataView) throw new TypeError(`[${fn}] DataView is not supported; pass a TypedArray or ArrayBuffer.`);
   if (Array.isArray(value)) {
     const { shape, flat, kinds } = walk(value, fn);
     for (const d of shape) if (d > I32_MAX) throw new RangeError(`[${fn}] Dimension ${d} is too large.`);
     const inferred = inferDtype(kinds);
     const target = dtype || inferred;
+    if (kinds.complex || target === byKey.complex64) {
+      // complex64 is two float32s; real leaves get a zero imaginary part.
+      const buf = new Float32Array(2 * flat.length);
+      for (let i = 0; i < flat.length; i++) {
+        const x = flat[i];
+        if (isComplex(x)) { buf[2 * i] = x.re; buf[2 * i + 1] = x.im; } else buf[2 * i] = typeof x === 'bigint' ? Number(x) : +x;
+      }
+      const a = native.fromBuffer(buf, byKey.complex64._index, shape, false);
+      return target === byKey.complex64 ? a : native.astype(a, target._index, streamDefault());
+    }
     if (kinds.over64 && D.isInteger(target) && target !== byKey.uint64) {
       throw new RangeError(`[${fn}] A bigint in the list is out of the int64 range (pass dtype=mx.uint64 for unsigned values).`);
     }
@@ -271,6 +294,6 @@ function toArrays(a, b, fn) {
 function toArray(a, fn) { return isArray(a) ? a : fromValue(a, undefined, fn); }
 
 module.exports = {
-  isArray, isTypedArray, fromValue, scalar, scalarDtype, weakScalar, toArrays, toArray,
+  isArray, isTypedArray, isComplex, fromValue, scalar, scalarDtype, weakScalar, toArrays, toArray,
   setStreamDefault, STORAGE,
 };

@@ -154,8 +154,14 @@ void AsType::eval_cpu(const std::vector<array>& inputs, array& out) {
 }
 
 void Copy::eval_cpu(const std::vector<array>& inputs, array& out) {
-  // Arrays are immutable, so a copy can share the input's memory.
-  out.copy_shared_buffer(inputs[0]);
+  const array& in = inputs[0];
+  // Arrays are immutable, so a copy can share engine-owned memory; memory owned by someone
+  // else (a JS buffer that asarray aliased, which JS may still write) is copied for real.
+  if (!in.data_shared_ptr()->deleter) {
+    out.copy_shared_buffer(in);
+    return;
+  }
+  convert_general(in, out);
 }
 
 void Full::eval_cpu(const std::vector<array>& inputs, array& out) {
