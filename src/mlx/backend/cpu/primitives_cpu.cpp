@@ -54,6 +54,31 @@ void linear(size_t n, size_t itemsize, F&& f) {
   cpu::parallel_for(n, grain, [&](size_t b, size_t e) { f(b, e - b); });
 }
 
+// Outputs this large do not fit the caches, so writing them through the cache only costs a
+// read of every destination line first. Such outputs are computed block by block into an
+// L1-resident scratch and streamed out with non-temporal stores.
+constexpr size_t kStreamBytes = size_t(16) << 20;
+
+// Like linear(), for kernels of the form f(offset, count, dst): writes go through a
+// scratch block and a streaming copy when the output is large.
+template <typename F>
+void linear_out(size_t n, size_t osz, char* dst, F&& f) {
+  if (n * osz < kStreamBytes) {
+    linear(n, osz, [&](size_t s, size_t m) { f(s, m, dst + s * osz); });
+    return;
+  }
+  auto stream = kernels().copy_stream;
+  linear(n, osz, [&](size_t s, size_t m) {
+    alignas(64) char tmp[16384];
+    size_t per = sizeof(tmp) / osz;
+    for (size_t i = 0; i < m; i += per) {
+      size_t k = std::min(per, m - i);
+      f(s + i, k, tmp);
+      stream(dst + (s + i) * osz, tmp, k * osz);
+    }
+  });
+}
+
 // Copies (with dtype conversion) any layout of `in` into `out`.
 void convert_general(const array& in, array& out) {
   auto fn = kernels().convert[in.dtype().index()][out.dtype().index()];
@@ -62,7 +87,7 @@ void convert_general(const array& in, array& out) {
     alloc_like(out, in);
     const char* src = ptr(in);
     char* dst = ptr(out);
-    linear(in.data_size(), osz, [&](size_t b, size_t n) { fn(src + b * isz, dst + b * osz, n, 1); });
+    linear_out(in.data_size(), osz, dst, [&](size_t b, size_t n, char* d) { fn(src + b * isz, d, n, 1); });
     return;
   }
   alloc_row(out);
@@ -100,8 +125,8 @@ void Binary::eval_cpu(const std::vector<array>& inputs, array& out) {
     alloc_like(out, like);
     const char *pa = ptr(a), *pb = ptr(b);
     char* po = ptr(out);
-    linear(out.data_size(), sz, [&](size_t s, size_t n) {
-      fn(pa + s * ia * sz, pb + s * ib * sz, po + s * sz, n, ia, ib);
+    linear_out(out.data_size(), sz, po, [&](size_t s, size_t n, char* dst) {
+      fn(pa + s * ia * sz, pb + s * ib * sz, dst, n, ia, ib);
     });
     return;
   }
