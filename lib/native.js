@@ -8,6 +8,9 @@ const candidates = process.env.MLXJS_DEBUG
   ? ['build/Debug/mlxjs.node', 'build/Release/mlxjs.node']
   : ['build/Release/mlxjs.node', 'build/Debug/mlxjs.node'];
 
+// Before OpenBLAS loads with the addon: let it use the kernels this CPU can run.
+require('./blas_env').applyCoretype();
+
 let native = null;
 for (const rel of candidates) {
   const file = path.join(root, rel);
