@@ -18,6 +18,7 @@ struct Device {
 
 // True when a GPU backend is compiled in and a device is present.
 bool is_available(const Device& d);
+void check_available(const Device& d, const char* op);  // throws "[op] ... not available"
 const Device& default_device();
 void set_default_device(const Device& d);  // throws for an unavailable device
 

@@ -74,8 +74,7 @@ array binary(const char* op, BinaryOp kind, const array& a, const array& b, Dtyp
 Stream to_stream(StreamOrDevice s) {
   if (std::holds_alternative<Stream>(s)) {
     Stream st = std::get<Stream>(s);
-    if (!is_available(st.device))
-      throw std::invalid_argument("[stream] The stream's device is not available.");
+    check_available(st.device, "stream");
     return st;
   }
   if (std::holds_alternative<Device>(s)) return default_stream(std::get<Device>(s));

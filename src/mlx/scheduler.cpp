@@ -125,38 +125,34 @@ bool is_available(const Device& d) { return d.type == Device::cpu && d.index == 
 
 const Device& default_device() { return registry().default_device; }
 
+// Throws the op's error for a device this build cannot run on.
+void check_available(const Device& d, const char* op) {
+  if (is_available(d)) return;
+  throw std::invalid_argument(std::string("[") + op + "] " +
+                              (d.type == Device::gpu
+                                   ? "The gpu device is not available: mlxjs was built without "
+                                     "a GPU backend."
+                                   : "Device index out of range."));
+}
+
 void set_default_device(const Device& d) {
-  if (!is_available(d))
-    throw std::invalid_argument(
-        d.type == Device::gpu
-            ? "[set_default_device] The gpu device is not available: mlxjs was built "
-              "without a GPU backend."
-            : "[set_default_device] Device index out of range.");
+  check_available(d, "set_default_device");
   registry().default_device = d;
 }
 
 Stream default_stream(Device d) {
-  if (!is_available(d))
-    throw std::invalid_argument(d.type == Device::gpu
-                                    ? "[default_stream] The gpu device is not available: "
-                                      "mlxjs was built without a GPU backend."
-                                    : "[default_stream] Device index out of range.");
+  check_available(d, "default_stream");
   return registry().default_cpu;
 }
 
 void set_default_stream(Stream s) {
-  if (!is_available(s.device))
-    throw std::invalid_argument("[set_default_stream] The stream's device is not available.");
+  check_available(s.device, "set_default_stream");
   stream_from_index(s.index);
   registry().default_cpu = s;
 }
 
 Stream new_stream(Device d) {
-  if (!is_available(d))
-    throw std::invalid_argument(d.type == Device::gpu
-                                    ? "[new_stream] The gpu device is not available: mlxjs "
-                                      "was built without a GPU backend."
-                                    : "[new_stream] Device index out of range.");
+  check_available(d, "new_stream");
   return registry().add(d);
 }
 

@@ -42,6 +42,28 @@ std::vector<int> to_ints(const Napi::Value& v, const char* fn) {
   return std::vector<int>(s.begin(), s.end());
 }
 
+void define_functions(Napi::Env env, Napi::Object target, const FunctionEntry* entries, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    napi_value fn;
+    napi_create_function(
+        env, entries[i].name, NAPI_AUTO_LENGTH,
+        [](napi_env e, napi_callback_info cb) -> napi_value {
+          void* data;
+          napi_get_cb_info(e, cb, nullptr, nullptr, nullptr, &data);
+          auto f = reinterpret_cast<Napi::Value (*)(const Napi::CallbackInfo&)>(data);
+          return Napi::details::WrapCallback(e, [&]() -> napi_value {
+            Napi::CallbackInfo info(e, cb);
+            return f(info);
+          });
+        },
+        reinterpret_cast<void*>(entries[i].fn), &fn);
+    napi_property_descriptor d = {entries[i].name, nullptr, nullptr, nullptr, nullptr, fn,
+                                  napi_property_attributes(napi_writable | napi_configurable),
+                                  nullptr};
+    napi_define_properties(env, target, 1, &d);
+  }
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->js_thread = std::this_thread::get_id();

@@ -195,33 +195,12 @@ void ArrayWrap::Define(Napi::Env env, Napi::Object exports) {
   addon_data(env).array_ctor = Napi::Persistent(ctor);
 #endif
   Napi::Object proto = ctor.Get("prototype").As<Napi::Object>();
-  struct M {
-    const char* name;
-    Napi::Value (*fn)(Info);
-  };
-  const M methods[] = {
+  static const FunctionEntry methods[] = {
       {"_shape", Shape}, {"_dtype", DtypeIndex}, {"_size", Size}, {"_ndim", Ndim},
       {"_item", ArrayItem}, {"_toTypedArray", ArrayToTypedArray}, {"_repr", Repr},
       {"_eval", Eval}, {"_dispose", Dispose}, {"_disposed", IsDisposed},
   };
-  for (auto& m : methods) {
-    napi_value fn;
-    napi_create_function(
-        env, m.name, NAPI_AUTO_LENGTH,
-        [](napi_env e, napi_callback_info cb) -> napi_value {
-          void* data;
-          napi_get_cb_info(e, cb, nullptr, nullptr, nullptr, &data);
-          auto f = reinterpret_cast<Napi::Value (*)(Info)>(data);
-          return Napi::details::WrapCallback(e, [&]() -> napi_value {
-            Napi::CallbackInfo info(e, cb);
-            return f(info);
-          });
-        },
-        reinterpret_cast<void*>(m.fn), &fn);
-    napi_property_descriptor d = {m.name, nullptr, nullptr, nullptr, nullptr, fn,
-                                  napi_property_attributes(napi_writable | napi_configurable), nullptr};
-    napi_define_properties(env, proto, 1, &d);
-  }
+  define_functions(env, proto, methods);
   exports.Set("array", ctor);
 }
 

@@ -70,6 +70,18 @@ Napi::Value guarded(Napi::Env env, F&& f) {
 void drain_unrefs(napi_env env);  // releases JS buffers that aliased arrays no longer use
 Napi::Value ArrayItem(const Napi::CallbackInfo& info);
 Napi::Value ArrayToTypedArray(const Napi::CallbackInfo& info);
+// A native function and the name JS sees it under.
+struct FunctionEntry {
+  const char* name;
+  Napi::Value (*fn)(const Napi::CallbackInfo&);
+};
+// Defines each entry on target as a plain function (C++ exceptions become JS errors).
+void define_functions(Napi::Env env, Napi::Object target, const FunctionEntry* entries, size_t n);
+template <size_t N>
+void define_functions(Napi::Env env, Napi::Object target, const FunctionEntry (&entries)[N]) {
+  define_functions(env, target, entries, N);
+}
+
 void init_convert(Napi::Env env, Napi::Object exports);
 void init_ops(Napi::Env env, Napi::Object exports);
 void init_diagnostics(Napi::Env env, Napi::Object exports);  // `_diag`: hardware oracles for tests

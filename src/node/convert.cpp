@@ -284,8 +284,8 @@ Napi::Value ArrayItem(const Napi::CallbackInfo& info) {
 }
 
 void init_convert(Napi::Env env, Napi::Object exports) {
-  exports.Set("fromBuffer", Napi::Function::New<FromBuffer>(env, "fromBuffer"));
-  exports.Set("scalar", Napi::Function::New<Scalar>(env, "scalar"));
+  static const FunctionEntry entries[] = {{"fromBuffer", FromBuffer}, {"scalar", Scalar}};
+  define_functions(env, exports, entries);
 }
 
 }  // namespace mlxjs

@@ -144,12 +144,11 @@ Napi::Value Bf16FromBits(Info info) { return FromBits(info, bfloat16, "bf16_from
 
 void init_diagnostics(Napi::Env env, Napi::Object exports) {
   Napi::Object d = Napi::Object::New(env);
-  d.Set("cpu", Napi::Function::New<Cpu>(env, "cpu"));
-  d.Set("f16_hw", Napi::Function::New<F16Hw>(env, "f16_hw"));
-  d.Set("bf16_hw", Napi::Function::New<Bf16Hw>(env, "bf16_hw"));
-  d.Set("bytes", Napi::Function::New<Bytes>(env, "bytes"));
-  d.Set("f16_from_bits", Napi::Function::New<F16FromBits>(env, "f16_from_bits"));
-  d.Set("bf16_from_bits", Napi::Function::New<Bf16FromBits>(env, "bf16_from_bits"));
+  static const FunctionEntry entries[] = {
+      {"cpu", Cpu}, {"f16_hw", F16Hw}, {"bf16_hw", Bf16Hw}, {"bytes", Bytes},
+      {"f16_from_bits", F16FromBits}, {"bf16_from_bits", Bf16FromBits},
+  };
+  define_functions(env, d, entries);
   exports.Set("_diag", d);
 }
 

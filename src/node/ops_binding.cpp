@@ -226,11 +226,7 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   napi_unref_threadsafe_function(env, data.async->tsfn);
   napi_add_env_cleanup_hook(env, cleanup, new std::shared_ptr<AddonData::AsyncState>(data.async));
 
-  struct Entry {
-    const char* name;
-    Napi::Value (*fn)(Info);
-  };
-  static const Entry entries[] = {
+  static const FunctionEntry entries[] = {
       {"zeros", Zeros}, {"ones", Ones}, {"full", Full}, {"arange", Arange},
       {"astype", AsType}, {"copy", CopyOp}, {"reshape", Reshape}, {"flatten", Flatten},
       {"squeeze", Squeeze}, {"expand_dims", ExpandDims}, {"transpose", Transpose},
@@ -242,22 +238,7 @@ void init_ops(Napi::Env env, Napi::Object exports) {
       {"synchronize", Synchronize}, {"promote_types", PromoteTypes}, {"memory", Memory},
       {"cpu_info", CpuInfo},
   };
-  for (auto& e : entries) {
-    napi_value fn;
-    napi_create_function(
-        env, e.name, NAPI_AUTO_LENGTH,
-        [](napi_env env, napi_callback_info cbinfo) -> napi_value {
-          void* data;
-          napi_get_cb_info(env, cbinfo, nullptr, nullptr, nullptr, &data);
-          auto f = reinterpret_cast<Napi::Value (*)(Info)>(data);
-          return Napi::details::WrapCallback(env, [&]() -> napi_value {
-            Napi::CallbackInfo info(env, cbinfo);
-            return f(info);
-          });
-        },
-        reinterpret_cast<void*>(e.fn), &fn);
-    exports.Set(e.name, Napi::Value(env, fn));
-  }
+  define_functions(env, exports, entries);
 }
 
 }  // namespace mlxjs
