@@ -15,7 +15,7 @@ const args = [cmakeJs, 'build', '--out', 'build', '--parallel', jobs];
 if (debug) args.push('--debug');
 const nodeInclude = v8Headers();
 // Always passed (empty when unused) so a cached value from an earlier configure is replaced.
-args.push(`--CDMLXJS_NODE_INCLUDE=${nodeInclude || ''}`);
+args.push(`--CDMLXJS_NODE_INCLUDE=${nodeInclude || 'none'}`);
 if (tests) args.push('--CDMLXJS_BUILD_TESTS=ON');
 // The running Node's own headers, when they match it and V8 is built without pointer
 // compression or sandbox (the layouts a plain build of v8.h assumes).
