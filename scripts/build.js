@@ -11,12 +11,12 @@ const debug = process.argv.includes('--debug');
 const tests = process.argv.includes('--tests');
 const jobs = String(Math.max(1, os.cpus().length));
 const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
-const args = [cmakeJs, 'build', '--out', 'build', '--parallel', jobs];
-if (debug) args.push('--debug');
+const common = ['--out', 'build'];
+if (debug) common.push('--debug');
 const nodeInclude = v8Headers();
-// Always passed (empty when unused) so a cached value from an earlier configure is replaced.
-args.push(`--CDMLXJS_NODE_INCLUDE=${nodeInclude || 'none'}`);
-if (tests) args.push('--CDMLXJS_BUILD_TESTS=ON');
+// Always passed ('none' when unused) so a value cached by an earlier configure is replaced.
+common.push(`--CDMLXJS_NODE_INCLUDE=${nodeInclude || 'none'}`);
+if (tests) common.push('--CDMLXJS_BUILD_TESTS=ON');
 // The running Node's own headers, when they match it and V8 is built without pointer
 // compression or sandbox (the layouts a plain build of v8.h assumes).
 function v8Headers() {
@@ -38,7 +38,11 @@ function v8Headers() {
   }
 }
 
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+// configure every time (a few seconds) so changed options apply, then build.
+let r = spawnSync(process.execPath, [cmakeJs, 'configure', ...common], { cwd: root, stdio: 'inherit' });
+if (r.status === 0) {
+  r = spawnSync(process.execPath, [cmakeJs, 'build', ...common, '--parallel', jobs], { cwd: root, stdio: 'inherit' });
+}
 if (r.status !== 0) {
   console.error('\nmlxjs: native build failed. On Debian, install the build dependencies with\n' +
                 '  sudo scripts/bootstrap.sh\nthen run npm install again.');
