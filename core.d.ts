@@ -106,6 +106,71 @@ export interface array {
   /** Frees the array's memory now. */
   dispose(): void;
   [Symbol.dispose](): void;
+  /** Python: `array.sum(axis=None, keepdims=False, *, stream=None)` */
+  sum(options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+  sum(axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+  sum(axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.prod(axis=None, keepdims=False, *, stream=None)` */
+  prod(options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+  prod(axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+  prod(axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.max(axis=None, keepdims=False, *, stream=None)` */
+  max(options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+  max(axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+  max(axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.min(axis=None, keepdims=False, *, stream=None)` */
+  min(options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+  min(axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+  min(axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.mean(axis=None, keepdims=False, *, stream=None)` */
+  mean(options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+  mean(axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+  mean(axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.all(axis=None, keepdims=False, *, stream=None)` */
+  all(options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+  all(axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+  all(axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.any(axis=None, keepdims=False, *, stream=None)` */
+  any(options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+  any(axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+  any(axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.logsumexp(axis=None, keepdims=False, *, stream=None)` */
+  logsumexp(options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+  logsumexp(axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+  logsumexp(axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.argmax(axis=None, keepdims=False, *, stream=None)` */
+  argmax(options?: { axis?: number | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+  argmax(axis: number | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+  argmax(axis: number | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.argmin(axis=None, keepdims=False, *, stream=None)` */
+  argmin(options?: { axis?: number | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+  argmin(axis: number | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+  argmin(axis: number | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.var(axis=None, keepdims=False, ddof=0, *, stream=None)` */
+  var_(options?: { axis?: number | readonly number[] | null; keepdims?: boolean; ddof?: number; stream?: StreamOrDevice }): array;
+  var_(axis: number | readonly number[] | null, options?: { keepdims?: boolean; ddof?: number; stream?: StreamOrDevice }): array;
+  var_(axis: number | readonly number[] | null, keepdims: boolean, options?: { ddof?: number; stream?: StreamOrDevice }): array;
+  var_(axis: number | readonly number[] | null, keepdims: boolean, ddof: number, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.std(axis=None, keepdims=False, ddof=0, *, stream=None)` */
+  std(options?: { axis?: number | readonly number[] | null; keepdims?: boolean; ddof?: number; stream?: StreamOrDevice }): array;
+  std(axis: number | readonly number[] | null, options?: { keepdims?: boolean; ddof?: number; stream?: StreamOrDevice }): array;
+  std(axis: number | readonly number[] | null, keepdims: boolean, options?: { ddof?: number; stream?: StreamOrDevice }): array;
+  std(axis: number | readonly number[] | null, keepdims: boolean, ddof: number, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.cumsum(axis=None, *, reverse=False, inclusive=True, stream=None)` */
+  cumsum(options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+  cumsum(axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+  /** Python: `array.cumprod(axis=None, *, reverse=False, inclusive=True, stream=None)` */
+  cumprod(options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+  cumprod(axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+  /** Python: `array.cummax(axis=None, *, reverse=False, inclusive=True, stream=None)` */
+  cummax(options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+  cummax(axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+  /** Python: `array.cummin(axis=None, *, reverse=False, inclusive=True, stream=None)` */
+  cummin(options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+  cummin(axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+  /** Python: `array.logcumsumexp(axis=None, *, reverse=False, inclusive=True, stream=None)` */
+  logcumsumexp(options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+  logcumsumexp(axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
 }
 export interface ArrayStatic {
   /** Python: `array(val, dtype=None)` */
@@ -290,4 +355,94 @@ export declare function set_cache_limit(options: { limit: number }): number;
 export declare function set_cache_limit(limit: number): number;
 /** Python: `clear_cache()` */
 export declare function clear_cache(): void;
-export { _eval as eval };
+/** Python: `sum(array, axis=None, keepdims=False, *, stream=None)` */
+export declare function sum(options: { array: ArrayLike; axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function sum(array: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function sum(array: ArrayLike, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function sum(array: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `prod(a, /, axis=None, keepdims=False, *, stream=None)` */
+export declare function prod(a: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function prod(a: ArrayLike, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function prod(a: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `max(a, /, axis=None, keepdims=False, *, stream=None)` */
+export declare function max(a: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function max(a: ArrayLike, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function max(a: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `min(a, /, axis=None, keepdims=False, *, stream=None)` */
+export declare function min(a: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function min(a: ArrayLike, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function min(a: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `mean(a, /, axis=None, keepdims=False, *, stream=None)` */
+export declare function mean(a: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function mean(a: ArrayLike, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function mean(a: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `all(a, /, axis=None, keepdims=False, *, stream=None)` */
+export declare function all(a: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function all(a: ArrayLike, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function all(a: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `any(a, /, axis=None, keepdims=False, *, stream=None)` */
+export declare function any(a: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function any(a: ArrayLike, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function any(a: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `logsumexp(a, /, axis=None, keepdims=False, *, stream=None)` */
+export declare function logsumexp(a: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function logsumexp(a: ArrayLike, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function logsumexp(a: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `count_nonzero(a, /, axis=None, *, keepdims=False, stream=None)` */
+export declare function count_nonzero(a: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function count_nonzero(a: ArrayLike, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+/** Python: `median(a, /, axis=None, keepdims=False, *, stream=None)` */
+export declare function median(a: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function median(a: ArrayLike, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function median(a: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `var(a, /, axis=None, keepdims=False, ddof=0, *, stream=None)` */
+declare function _var(a: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; ddof?: number; stream?: StreamOrDevice }): array;
+declare function _var(a: ArrayLike, axis: number | readonly number[] | null, options?: { keepdims?: boolean; ddof?: number; stream?: StreamOrDevice }): array;
+declare function _var(a: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, options?: { ddof?: number; stream?: StreamOrDevice }): array;
+declare function _var(a: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, ddof: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `std(a, /, axis=None, keepdims=False, ddof=0, *, stream=None)` */
+export declare function std(a: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; ddof?: number; stream?: StreamOrDevice }): array;
+export declare function std(a: ArrayLike, axis: number | readonly number[] | null, options?: { keepdims?: boolean; ddof?: number; stream?: StreamOrDevice }): array;
+export declare function std(a: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, options?: { ddof?: number; stream?: StreamOrDevice }): array;
+export declare function std(a: ArrayLike, axis: number | readonly number[] | null, keepdims: boolean, ddof: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `argmax(a, /, axis=None, keepdims=False, *, stream=None)` */
+export declare function argmax(a: ArrayLike, options?: { axis?: number | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function argmax(a: ArrayLike, axis: number | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function argmax(a: ArrayLike, axis: number | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `argmin(a, /, axis=None, keepdims=False, *, stream=None)` */
+export declare function argmin(a: ArrayLike, options?: { axis?: number | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function argmin(a: ArrayLike, axis: number | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function argmin(a: ArrayLike, axis: number | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `softmax(a, /, axis=None, *, precise=False, stream=None)` */
+export declare function softmax(a: ArrayLike, options?: { axis?: number | readonly number[] | null; precise?: boolean; stream?: StreamOrDevice }): array;
+export declare function softmax(a: ArrayLike, axis: number | readonly number[] | null, options?: { precise?: boolean; stream?: StreamOrDevice }): array;
+/** Python: `cumsum(a, /, axis=None, *, reverse=False, inclusive=True, dtype=None, stream=None)` */
+export declare function cumsum(a: ArrayLike, options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function cumsum(a: ArrayLike, axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+/** Python: `cumprod(a, /, axis=None, *, reverse=False, inclusive=True, dtype=None, stream=None)` */
+export declare function cumprod(a: ArrayLike, options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function cumprod(a: ArrayLike, axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+/** Python: `cummax(a, /, axis=None, *, reverse=False, inclusive=True, stream=None)` */
+export declare function cummax(a: ArrayLike, options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+export declare function cummax(a: ArrayLike, axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+/** Python: `cummin(a, /, axis=None, *, reverse=False, inclusive=True, stream=None)` */
+export declare function cummin(a: ArrayLike, options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+export declare function cummin(a: ArrayLike, axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+/** Python: `logcumsumexp(a, /, axis=None, *, reverse=False, inclusive=True, stream=None)` */
+export declare function logcumsumexp(a: ArrayLike, options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+export declare function logcumsumexp(a: ArrayLike, axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+/** Python: `cumulative_sum(a, /, axis=None, *, reverse=False, inclusive=True, dtype=None, stream=None)` (alias of cumsum) */
+export declare function cumulative_sum(a: ArrayLike, options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function cumulative_sum(a: ArrayLike, axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+/** Python: `cumulative_prod(a, /, axis=None, *, reverse=False, inclusive=True, dtype=None, stream=None)` (alias of cumprod) */
+export declare function cumulative_prod(a: ArrayLike, options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function cumulative_prod(a: ArrayLike, axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+/** Python: `trace(a, /, offset=0, axis1=0, axis2=1, dtype=None, *, stream=None)` */
+export declare function trace(a: ArrayLike, options?: { offset?: number; axis1?: number; axis2?: number; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function trace(a: ArrayLike, offset: number, options?: { axis1?: number; axis2?: number; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function trace(a: ArrayLike, offset: number, axis1: number, options?: { axis2?: number; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function trace(a: ArrayLike, offset: number, axis1: number, axis2: number, options?: { dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function trace(a: ArrayLike, offset: number, axis1: number, axis2: number, dtype: Dtype | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `array_equal(a, b, /, *, equal_nan=False, stream=None)` */
+export declare function array_equal(a: ArrayLike, b: ArrayLike, options?: { equal_nan?: boolean; stream?: StreamOrDevice }): array;
+export { _eval as eval, _var as var };

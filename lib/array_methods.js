@@ -35,6 +35,8 @@ function install(mx) {
   def('swapaxes', args.bind('array.swapaxes', function swapaxes(a1, a2, stream) { return mx.swapaxes(this, a1, a2, { stream }); }, { thisArg: true }));
   def('moveaxis', args.bind('array.moveaxis', function moveaxis(src, dst, stream) { return mx.moveaxis(this, src, dst, { stream }); }, { thisArg: true }));
 
+  require('./ops_reduce').installMethods(proto, mx);
+
   // JS extras.
   def('toTypedArray', function toTypedArray() { return this._toTypedArray(); });
   def('eval', function evaluate() { this._eval(); return this; });

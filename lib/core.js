@@ -277,4 +277,6 @@ mx.copy = args.bind('copy', (a, stream) => native.copy(toArray(a, 'copy'), S(str
 
 mx.__version__ = require('../package.json').version;
 
+require('./ops_reduce').install(mx);
+
 require('./array_methods').install(mx);

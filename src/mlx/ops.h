@@ -44,4 +44,43 @@ array divide(const array& a, const array& b, StreamOrDevice s = {});
 array where(const array& condition, const array& x, const array& y, StreamOrDevice s = {});
 array matmul(const array& a, const array& b, StreamOrDevice s = {});
 
+// ---- Reductions (ops_reduce.cpp) ----------------------------------------------------------
+// `axes` = nullopt reduces every axis; an empty list is MLX's identity-like case.
+using OptAxes = std::optional<std::vector<int>>;
+array all(const array& a, OptAxes axes = {}, bool keepdims = false, StreamOrDevice s = {});
+array any(const array& a, OptAxes axes = {}, bool keepdims = false, StreamOrDevice s = {});
+array sum(const array& a, OptAxes axes = {}, bool keepdims = false, StreamOrDevice s = {});
+array prod(const array& a, OptAxes axes = {}, bool keepdims = false, StreamOrDevice s = {});
+array max(const array& a, OptAxes axes = {}, bool keepdims = false, StreamOrDevice s = {});
+array min(const array& a, OptAxes axes = {}, bool keepdims = false, StreamOrDevice s = {});
+array mean(const array& a, OptAxes axes = {}, bool keepdims = false, StreamOrDevice s = {});
+array var(const array& a, OptAxes axes = {}, bool keepdims = false, int ddof = 0,
+          StreamOrDevice s = {});
+array std(const array& a, OptAxes axes = {}, bool keepdims = false, int ddof = 0,
+          StreamOrDevice s = {});
+array logsumexp(const array& a, OptAxes axes = {}, bool keepdims = false, StreamOrDevice s = {});
+array count_nonzero(const array& a, OptAxes axes = {}, bool keepdims = false,
+                    StreamOrDevice s = {});
+array median(const array& a, OptAxes axes = {}, bool keepdims = false, StreamOrDevice s = {});
+// axis = nullopt: over the flattened array.
+array argmax(const array& a, std::optional<int> axis = {}, bool keepdims = false,
+             StreamOrDevice s = {});
+array argmin(const array& a, std::optional<int> axis = {}, bool keepdims = false,
+             StreamOrDevice s = {});
+array softmax(const array& a, OptAxes axes = {}, bool precise = false, StreamOrDevice s = {});
+array cumsum(const array& a, std::optional<int> axis = {}, bool reverse = false,
+             bool inclusive = true, StreamOrDevice s = {});
+array cumprod(const array& a, std::optional<int> axis = {}, bool reverse = false,
+              bool inclusive = true, StreamOrDevice s = {});
+array cummax(const array& a, std::optional<int> axis = {}, bool reverse = false,
+             bool inclusive = true, StreamOrDevice s = {});
+array cummin(const array& a, std::optional<int> axis = {}, bool reverse = false,
+             bool inclusive = true, StreamOrDevice s = {});
+array logcumsumexp(const array& a, std::optional<int> axis = {}, bool reverse = false,
+                   bool inclusive = true, StreamOrDevice s = {});
+array trace(const array& a, int offset = 0, int axis1 = 0, int axis2 = 1,
+            std::optional<Dtype> dtype = {}, StreamOrDevice s = {});
+array array_equal(const array& a, const array& b, bool equal_nan = false, StreamOrDevice s = {});
+// ---- end of reductions --------------------------------------------------------------------
+
 }  // namespace mlx::core

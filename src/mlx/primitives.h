@@ -185,4 +185,138 @@ class Matmul : public UnaryPrimitive {
   }
 };
 
+// ---- Reductions, scans, softmax (ops_reduce.cpp; CPU in backend/cpu/reduce.cpp, scan.cpp) ----
+
+enum class ReduceOp : uint8_t { And, Or, Sum, Prod, Min, Max };
+
+// Reduces `axes` (sorted, unique) of the input; the output keeps them as size-1 dims.
+class Reduce : public UnaryPrimitive {
+ public:
+  Reduce(Stream s, ReduceOp op, std::vector<int> axes)
+      : UnaryPrimitive(s), op_(op), axes_(std::move(axes)) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override;
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const Reduce*>(&o);
+    return p && p->op_ == op_ && p->axes_ == axes_;
+  }
+  ReduceOp op() const { return op_; }
+  const std::vector<int>& axes() const { return axes_; }
+
+ private:
+  ReduceOp op_;
+  std::vector<int> axes_;
+};
+
+enum class ArgReduceOp : uint8_t { ArgMin, ArgMax };
+
+// uint32 index of the first min/max along one axis (kept as a size-1 dim); NaN wins.
+class ArgReduce : public UnaryPrimitive {
+ public:
+  ArgReduce(Stream s, ArgReduceOp op, int axis) : UnaryPrimitive(s), op_(op), axis_(axis) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return op_ == ArgReduceOp::ArgMin ? "ArgMin" : "ArgMax"; }
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const ArgReduce*>(&o);
+    return p && p->op_ == op_ && p->axis_ == axis_;
+  }
+
+ private:
+  ArgReduceOp op_;
+  int axis_;
+};
+
+enum class ScanOp : uint8_t { Sum, Prod, Min, Max, LogAddExp };
+
+class Scan : public UnaryPrimitive {
+ public:
+  Scan(Stream s, ScanOp op, int axis, bool reverse, bool inclusive)
+      : UnaryPrimitive(s), op_(op), axis_(axis), reverse_(reverse), inclusive_(inclusive) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override;
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const Scan*>(&o);
+    return p && p->op_ == op_ && p->axis_ == axis_ && p->reverse_ == reverse_ &&
+           p->inclusive_ == inclusive_;
+  }
+
+ private:
+  ScanOp op_;
+  int axis_;
+  bool reverse_, inclusive_;
+};
+
+// Softmax over the last axis of a floating input (accumulates in float32 or wider).
+class Softmax : public UnaryPrimitive {
+ public:
+  Softmax(Stream s, bool precise) : UnaryPrimitive(s), precise_(precise) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "Softmax"; }
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const Softmax*>(&o);
+    return p && p->precise_ == precise_;
+  }
+
+ private:
+  bool precise_;
+};
+
+// log(sum(exp(x))) over the last axis (kept as a size-1 dim) of a floating input.
+class LogSumExp : public UnaryPrimitive {
+ public:
+  using UnaryPrimitive::UnaryPrimitive;
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "LogSumExp"; }
+  bool is_equivalent(const Primitive& o) const override {
+    return dynamic_cast<const LogSumExp*>(&o) != nullptr;
+  }
+};
+
+// Variance (or its square root) over the last axis (kept as a size-1 dim), two-pass,
+// divided by max(n - ddof, 0). Input floating; accumulates in double.
+class VarianceLast : public UnaryPrimitive {
+ public:
+  VarianceLast(Stream s, int ddof, bool take_sqrt)
+      : UnaryPrimitive(s), ddof_(ddof), sqrt_(take_sqrt) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return sqrt_ ? "Std" : "Var"; }
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const VarianceLast*>(&o);
+    return p && p->ddof_ == ddof_ && p->sqrt_ == sqrt_;
+  }
+
+ private:
+  int ddof_;
+  bool sqrt_;
+};
+
+// A bool scalar: every element of two same-shape, same-dtype inputs equal (NaN == NaN
+// when equal_nan).
+class AllEqual : public UnaryPrimitive {
+ public:
+  AllEqual(Stream s, bool equal_nan) : UnaryPrimitive(s), equal_nan_(equal_nan) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "AllEqual"; }
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const AllEqual*>(&o);
+    return p && p->equal_nan_ == equal_nan_;
+  }
+
+ private:
+  bool equal_nan_;
+};
+
+// Median over the last axis (kept as a size-1 dim); the output dtype is floating.
+class MedianLast : public UnaryPrimitive {
+ public:
+  using UnaryPrimitive::UnaryPrimitive;
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "Median"; }
+  bool is_equivalent(const Primitive& o) const override {
+    return dynamic_cast<const MedianLast*>(&o) != nullptr;
+  }
+};
+
+// ---- end of reductions -------------------------------------------------------------------
+
 }  // namespace mlx::core

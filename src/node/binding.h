@@ -84,6 +84,7 @@ void define_functions(Napi::Env env, Napi::Object target, const FunctionEntry (&
 
 void init_convert(Napi::Env env, Napi::Object exports);
 void init_ops(Napi::Env env, Napi::Object exports);
+void init_ops_reduce(Napi::Env env, Napi::Object exports);  // ops_reduce_binding.cpp
 void init_diagnostics(Napi::Env env, Napi::Object exports);  // `_diag`: hardware oracles for tests
 
 }  // namespace mlxjs

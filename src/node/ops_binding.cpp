@@ -239,6 +239,7 @@ void init_ops(Napi::Env env, Napi::Object exports) {
       {"cpu_info", CpuInfo},
   };
   define_functions(env, exports, entries);
+  init_ops_reduce(env, exports);
 }
 
 }  // namespace mlxjs
