@@ -71,6 +71,17 @@ function runMlxjs() {
       emit('mlxjs', 'astype_f16_f32_2e24', bench(() => mx.eval(mx.astype(h, mx.float32))));
     }
   }
+  if (sel('sum_all_2e24')) {
+    const a = mx.array(randomF32(N24, 7));
+    mx.eval(a);
+    emit('mlxjs', 'sum_all_2e24', bench(() => mx.eval(mx.sum(a))));
+  }
+  if (sel('sum_axis_4096') || sel('softmax_4096')) {
+    const a = mx.array(randomF32(4096 * 4096, 8)).reshape(4096, 4096);
+    mx.eval(a);
+    if (sel('sum_axis_4096')) emit('mlxjs', 'sum_axis_4096', bench(() => mx.eval(mx.sum(a, -1))));
+    if (sel('softmax_4096')) emit('mlxjs', 'softmax_4096', bench(() => mx.eval(mx.softmax(a, -1))));
+  }
   if (sel('tiny_op')) {
     const a = mx.array([1, 2, 3, 4]), b = mx.array([5, 6, 7, 8]);
     mx.eval(a, b);

@@ -547,13 +547,16 @@ void Softmax::eval_cpu(const std::vector<array>& inputs, array& out) {
       using W = work_t<T>;
       const T* x = reinterpret_cast<const T*>(src);
       T* y = out.data<T>();
+      // Outputs past the caches: each row is computed in an L1/L2 scratch and streamed out
+      // with non-temporal stores (no read-for-ownership of the destination).
+      bool stream_out = std::is_same_v<T, float> && out.nbytes() >= (size_t(16) << 20) && n <= 16384;
       over_rows(rows, n, [&](size_t r0, size_t r1) {
-        std::vector<W> buf(std::is_same_v<T, W> ? 0 : n);
+        std::vector<W> buf(std::is_same_v<T, W> && !stream_out ? 0 : n);
         for (size_t r = r0; r < r1; ++r) {
           const T* xr = x + r * n;
           T* yr = y + r * n;
           if constexpr (std::is_same_v<T, float>) {
-            reduce_kernels().softmax_f32(xr, yr, n);
+            reduce_kernels().softmax_f32(xr, yr, n, stream_out ? buf.data() : nullptr);
           } else if constexpr (std::is_same_v<T, double>) {
             double m = -std::numeric_limits<double>::infinity();
             bool nan = false;
@@ -568,7 +571,7 @@ void Softmax::eval_cpu(const std::vector<array>& inputs, array& out) {
           } else {
             W* b = buf.data();
             load_row<T, W>(xr, n, b);
-            reduce_kernels().softmax_f32(b, b, n);
+            reduce_kernels().softmax_f32(b, b, n, nullptr);
             from_f32(b, yr, n);
           }
         }

@@ -3,6 +3,8 @@
 // independent lanes so the compiler vectorises it without reassociating float math.
 // The polynomial exp here duplicates what the elementwise exp may also provide; one can
 // be merged into the other later.
+#include <immintrin.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -120,16 +122,246 @@ inline float exp_poly(float x) {
   return y;
 }
 
-void exp_f32(const float* x, float* y, size_t n) {
-  for (size_t i = 0; i < n; ++i) y[i] = exp_poly(x[i]);
+// The same computation on whole registers, with FMA (so within an ulp of exp_poly rather
+// than bit-identical). GCC does not vectorise exp_poly by itself.
+#if defined(__AVX512F__)
+constexpr size_t V = 16;
+inline void exp_block(const float* x, float* y, float sub) {
+  __m512 v = _mm512_sub_ps(_mm512_loadu_ps(x), _mm512_set1_ps(sub));
+  __m512 xc = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(-104.f)), _mm512_set1_ps(88.73f));
+  __m512 fn = _mm512_roundscale_ps(_mm512_mul_ps(xc, _mm512_set1_ps(1.44269504088896341f)),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512i n = _mm512_cvtps_epi32(fn);
+  __m512 r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(0.693359375f), xc);
+  r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  __m512 e = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.f));
+  __m512i n1 = _mm512_srai_epi32(n, 1), n2 = _mm512_sub_epi32(n, n1);
+  __m512i b127 = _mm512_set1_epi32(127);
+  __m512 s1 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(n1, b127), 23));
+  __m512 s2 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(n2, b127), 23));
+  e = _mm512_mul_ps(_mm512_mul_ps(e, s1), s2);
+  e = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_set1_ps(88.72283935546875f), _CMP_GT_OQ), e,
+                           _mm512_set1_ps(kInf));
+  e = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_set1_ps(-103.972084f), _CMP_LT_OQ), e,
+                           _mm512_setzero_ps());
+  e = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), e, v);
+  _mm512_storeu_ps(y, e);
+}
+#elif defined(__AVX2__)
+constexpr size_t V = 8;
+inline void exp_block(const float* x, float* y, float sub) {
+  __m256 v = _mm256_sub_ps(_mm256_loadu_ps(x), _mm256_set1_ps(sub));
+  __m256 xc = _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(-104.f)), _mm256_set1_ps(88.73f));
+  __m256 fn = _mm256_round_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504088896341f)),
+                              _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256i n = _mm256_cvtps_epi32(fn);
+  __m256 r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(0.693359375f), xc);
+  r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  __m256 e = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r), _mm256_set1_ps(1.f));
+  __m256i n1 = _mm256_srai_epi32(n, 1), n2 = _mm256_sub_epi32(n, n1);
+  __m256i b127 = _mm256_set1_epi32(127);
+  __m256 s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n1, b127), 23));
+  __m256 s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, b127), 23));
+  e = _mm256_mul_ps(_mm256_mul_ps(e, s1), s2);
+  e = _mm256_blendv_ps(e, _mm256_set1_ps(kInf), _mm256_cmp_ps(v, _mm256_set1_ps(88.72283935546875f), _CMP_GT_OQ));
+  e = _mm256_blendv_ps(e, _mm256_setzero_ps(), _mm256_cmp_ps(v, _mm256_set1_ps(-103.972084f), _CMP_LT_OQ));
+  e = _mm256_blendv_ps(e, v, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+  _mm256_storeu_ps(y, e);
+}
+#else
+constexpr size_t V = 1;
+inline void exp_block(const float* x, float* y, float sub) { y[0] = exp_poly(x[0] - sub); }
+#endif
+
+// y[i] = exp(x[i] - sub).
+inline void exp_sub(const float* x, float* y, size_t n, float sub) {
+  size_t i = 0;
+  for (; i + 4 * V <= n; i += 4 * V) {  // four independent chains in flight
+    exp_block(x + i, y + i, sub);
+    exp_block(x + i + V, y + i + V, sub);
+    exp_block(x + i + 2 * V, y + i + 2 * V, sub);
+    exp_block(x + i + 3 * V, y + i + 3 * V, sub);
+  }
+  for (; i + V <= n; i += V) exp_block(x + i, y + i, sub);
+  for (; i < n; ++i) y[i] = exp_poly(x[i] - sub);
 }
 
-void softmax_f32(const float* x, float* y, size_t n) {
+void exp_f32(const float* x, float* y, size_t n) { exp_sub(x, y, n, 0.f); }
+
+// exp(x - m) for a finite row maximum m, so every argument is in [-inf, 0]: one clamp at -87
+// (results below ~1.6e-38 flush to 0), and 2^n comes straight from the bits of the rounding
+// sum (x*log2(e) + 1.5*2^23 + 127). About half the work of exp_block.
+#if defined(__AVX512F__)
+inline __m512 exp_nonpos_block(const float* x, float* y, float m) {
+  const __m512 magic = _mm512_set1_ps(12582912.f + 127.f);
+  __m512 v = _mm512_max_ps(_mm512_set1_ps(-87.f), _mm512_sub_ps(_mm512_loadu_ps(x), _mm512_set1_ps(m)));  // NaN stays NaN
+  __m512 t = _mm512_fmadd_ps(v, _mm512_set1_ps(1.44269504088896341f), magic);
+  __m512 fn = _mm512_sub_ps(t, magic);
+  // One FMA reduction step (fn * ln2 is exact inside it) and Horner down to the constant 1.
+  __m512 r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(0.693147180559945f), v);
+  __m512 e = _mm512_fmadd_ps(_mm512_set1_ps(1.9875691500e-4f), r, _mm512_set1_ps(1.3981999507e-3f));
+  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(8.3334519073e-3f));
+  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(4.1665795894e-2f));
+  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(1.6666665459e-1f));
+  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(5.0000001201e-1f));
+  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(1.f));
+  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(1.f));
+  __m512 scale = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_castps_si512(t), 23));
+  e = _mm512_mul_ps(e, scale);
+  _mm512_storeu_ps(y, e);
+  return e;
+}
+#elif defined(__AVX2__)
+inline __m256 exp_nonpos_block(const float* x, float* y, float m) {
+  const __m256 magic = _mm256_set1_ps(12582912.f + 127.f);
+  __m256 v = _mm256_max_ps(_mm256_set1_ps(-87.f), _mm256_sub_ps(_mm256_loadu_ps(x), _mm256_set1_ps(m)));  // NaN stays NaN
+  __m256 t = _mm256_fmadd_ps(v, _mm256_set1_ps(1.44269504088896341f), magic);
+  __m256 fn = _mm256_sub_ps(t, magic);
+  // One FMA reduction step (fn * ln2 is exact inside it) and Horner down to the constant 1.
+  __m256 r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(0.693147180559945f), v);
+  __m256 e = _mm256_fmadd_ps(_mm256_set1_ps(1.9875691500e-4f), r, _mm256_set1_ps(1.3981999507e-3f));
+  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(8.3334519073e-3f));
+  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(4.1665795894e-2f));
+  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(1.6666665459e-1f));
+  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(5.0000001201e-1f));
+  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(1.f));
+  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(1.f));
+  __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(t), 23));
+  e = _mm256_mul_ps(e, scale);
+  _mm256_storeu_ps(y, e);
+  return e;
+}
+#else
+inline void exp_nonpos_block(const float* x, float* y, float m) { y[0] = exp_poly(x[0] - m); }
+#endif
+
+inline void exp_nonpos(const float* x, float* y, size_t n, float m) {
+  size_t i = 0;
+  for (; i + V <= n; i += V) exp_nonpos_block(x + i, y + i, m);
+  for (; i < n; ++i) y[i] = exp_poly(x[i] - m);
+}
+
+#if defined(__AVX512F__) || defined(__AVX2__)
+#if defined(__AVX512F__)
+using VF = __m512;
+inline VF vzero() { return _mm512_setzero_ps(); }
+inline VF vadd(VF a, VF b) { return _mm512_add_ps(a, b); }
+inline VF vmax(VF a, VF b) { return _mm512_max_ps(a, b); }
+inline VF vload(const float* p) { return _mm512_loadu_ps(p); }
+inline float hsum(VF a) { return _mm512_reduce_add_ps(a); }
+inline float hmax(VF a) { return _mm512_reduce_max_ps(a); }
+inline void vstream_scaled(float* y, const float* e, float inv) {
+  _mm512_stream_ps(y, _mm512_mul_ps(_mm512_loadu_ps(e), _mm512_set1_ps(inv)));
+}
+#else
+using VF = __m256;
+inline VF vzero() { return _mm256_setzero_ps(); }
+inline VF vadd(VF a, VF b) { return _mm256_add_ps(a, b); }
+inline VF vmax(VF a, VF b) { return _mm256_max_ps(a, b); }
+inline VF vload(const float* p) { return _mm256_loadu_ps(p); }
+inline float hsum(VF a) {
+  alignas(32) float t[8];
+  _mm256_store_ps(t, a);
+  return ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
+}
+inline float hmax(VF a) {
+  alignas(32) float t[8];
+  _mm256_store_ps(t, a);
+  float r = t[0];
+  for (int i = 1; i < 8; ++i) r = std::max(r, t[i]);
+  return r;
+}
+inline void vstream_scaled(float* y, const float* e, float inv) {
+  _mm256_stream_ps(y, _mm256_mul_ps(_mm256_loadu_ps(e), _mm256_set1_ps(inv)));
+}
+#endif
+
+// Row maximum ignoring NaN (maxps keeps its second operand when either is NaN); a NaN in
+// the row is caught afterwards through the NaN sum of the exponentials.
+inline float max_ignoring_nan(const float* x, size_t n) {
+  VF a0 = vload(x), a1 = a0, a2 = a0, a3 = a0;
+  size_t i = 0;
+  for (; i + 4 * V <= n; i += 4 * V) {
+    a0 = vmax(vload(x + i), a0);
+    a1 = vmax(vload(x + i + V), a1);
+    a2 = vmax(vload(x + i + 2 * V), a2);
+    a3 = vmax(vload(x + i + 3 * V), a3);
+  }
+  for (; i + V <= n; i += V) a0 = vmax(vload(x + i), a0);
+  float m = hmax(vmax(vmax(a0, a1), vmax(a2, a3)));
+  for (; i < n; ++i) m = x[i] > m ? x[i] : m;
+  return m;
+}
+#endif
+
+// One softmax row. With `scratch`, the exponentials go there and y receives the scaled
+// values through non-temporal stores; otherwise y holds both.
+void softmax_f32(const float* x, float* y, size_t n, float* scratch) {
   if (n == 0) return;
-  float m = max_f32(x, n);
-  for (size_t i = 0; i < n; ++i) y[i] = exp_poly(x[i] - m);
-  float inv = float(1.0 / sum_f32(y, n));
-  for (size_t i = 0; i < n; ++i) y[i] *= inv;
+  float* e = scratch ? scratch : y;
+  constexpr size_t B = 1024;  // float32 lane sums per block, blocks added in double
+  double s = 0;
+  float m;
+#if defined(__AVX512F__) || defined(__AVX2__)
+  m = n >= V ? max_ignoring_nan(x, n) : max_f32(x, n);
+  if (std::isfinite(m)) {
+    for (size_t i = 0; i < n; i += B) {
+      size_t k = std::min(B, n - i), j = 0;
+      VF acc0 = vzero(), acc1 = vzero();
+      for (; j + 2 * V <= k; j += 2 * V) {
+        acc0 = vadd(acc0, exp_nonpos_block(x + i + j, e + i + j, m));
+        acc1 = vadd(acc1, exp_nonpos_block(x + i + j + V, e + i + j + V, m));
+      }
+      for (; j + V <= k; j += V) acc0 = vadd(acc0, exp_nonpos_block(x + i + j, e + i + j, m));
+      float part = hsum(vadd(acc0, acc1));
+      for (; j < k; ++j) part += (e[i + j] = exp_poly(x[i + j] - m));
+      s += double(part);
+    }
+  }
+#else
+  m = max_f32(x, n);
+  if (std::isfinite(m))
+    for (size_t i = 0; i < n; i += B) {
+      size_t k = std::min(B, n - i);
+      exp_nonpos(x + i, e + i, k, m);
+      s += sum_f32(e + i, k);
+    }
+#endif
+  if (!std::isfinite(m)) {  // NaN or infinite maximum: NaN/inf rules of exp_poly
+    m = max_f32(x, n);
+    for (size_t i = 0; i < n; i += B) {
+      size_t k = std::min(B, n - i);
+      exp_sub(x + i, e + i, k, m);
+      s += sum_f32(e + i, k);
+    }
+  }
+  if (s != s) {  // a NaN in the row: every output is NaN
+    for (size_t i = 0; i < n; ++i) y[i] = kNaN;
+    return;
+  }
+  float inv = float(1.0 / s);
+  size_t i = 0;
+#if defined(__AVX512F__) || defined(__AVX2__)
+  if (scratch) {
+    constexpr size_t A = V * sizeof(float);
+    for (; i < n && (reinterpret_cast<uintptr_t>(y + i) % A) != 0; ++i) y[i] = e[i] * inv;
+    for (; i + V <= n; i += V) vstream_scaled(y + i, e + i, inv);
+    _mm_sfence();
+  }
+#endif
+  for (; i < n; ++i) y[i] = e[i] * inv;
 }
 
 float logsumexp_f32(const float* x, size_t n) {
@@ -140,7 +372,7 @@ float logsumexp_f32(const float* x, size_t n) {
   double s = 0;
   for (size_t i = 0; i < n; i += B) {
     size_t k = std::min(B, n - i);
-    for (size_t j = 0; j < k; ++j) tmp[j] = exp_poly(x[i + j] - m);
+    exp_nonpos(x + i, tmp, k, m);  // m is finite here
     s += sum_f32(tmp, k);
   }
   return float(double(m) + std::log(s));

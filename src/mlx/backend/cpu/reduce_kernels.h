@@ -19,8 +19,9 @@ struct ReduceKernels {
   void (*add_f64)(double* acc, const float* x, size_t n);
   void (*maxacc_f32)(float* acc, const float* x, size_t n);
   void (*minacc_f32)(float* acc, const float* x, size_t n);
-  // One row: y = exp(x - max) / sum (y may alias x).
-  void (*softmax_f32)(const float* x, float* y, size_t n);
+  // One row: y = exp(x - max) / sum (y may alias x). With a scratch of n floats, y is
+  // written once, with non-temporal stores (for outputs larger than the caches).
+  void (*softmax_f32)(const float* x, float* y, size_t n, float* scratch);
   // log(sum(exp(x))) of one row: +-inf max gives that max, NaN gives NaN.
   float (*logsumexp_f32)(const float* x, size_t n);
   // y[i] = exp(x[i]) (polynomial, within 2 ulp; 0 below -104, inf above 88.72, NaN kept).
