@@ -445,4 +445,8 @@ export declare function trace(a: ArrayLike, offset: number, axis1: number, axis2
 export declare function trace(a: ArrayLike, offset: number, axis1: number, axis2: number, dtype: Dtype | null, options?: { stream?: StreamOrDevice }): array;
 /** Python: `array_equal(a, b, /, *, equal_nan=False, stream=None)` */
 export declare function array_equal(a: ArrayLike, b: ArrayLike, options?: { equal_nan?: boolean; stream?: StreamOrDevice }): array;
+/** Python: `allclose(a, b, /, rtol=0.00001, atol=1e-8, *, equal_nan=False, stream=None)` */
+export declare function allclose(a: ArrayLike, b: ArrayLike, options?: { rtol?: number; atol?: number; equal_nan?: boolean; stream?: StreamOrDevice }): array;
+export declare function allclose(a: ArrayLike, b: ArrayLike, rtol: number, options?: { atol?: number; equal_nan?: boolean; stream?: StreamOrDevice }): array;
+export declare function allclose(a: ArrayLike, b: ArrayLike, rtol: number, atol: number, options?: { equal_nan?: boolean; stream?: StreamOrDevice }): array;
 export { _eval as eval, _var as var };

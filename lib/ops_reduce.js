@@ -33,7 +33,7 @@ const S = (s, fn) => require('./device').streamIndex(s, fn);
 // The names this file defines (lib/implemented.js lists them for the .d.ts).
 const NAMES = ['sum', 'prod', 'max', 'min', 'mean', 'all', 'any', 'logsumexp', 'count_nonzero', 'median',
   'var', 'std', 'argmax', 'argmin', 'softmax', 'cumsum', 'cumprod', 'cummax', 'cummin', 'logcumsumexp',
-  'cumulative_sum', 'cumulative_prod', 'trace', 'array_equal'];
+  'cumulative_sum', 'cumulative_prod', 'trace', 'array_equal', 'allclose'];
 const METHODS = ['sum', 'prod', 'max', 'min', 'mean', 'all', 'any', 'logsumexp', 'argmax', 'argmin', 'var',
   'std', 'cumsum', 'cumprod', 'cummax', 'cummin', 'logcumsumexp'];
 
@@ -77,6 +77,13 @@ function install(mx) {
   mx.array_equal = args.bind('array_equal', (a, b, equalNan, stream) => {
     const [x, y] = toArrays(a, b, 'array_equal');
     return native.array_equal(x, y, equalNan === true, S(stream, 'array_equal'));
+  });
+  // As MLX: all(isclose(a, b, rtol, atol, equal_nan)). isclose comes from the elementwise
+  // ops (lib/ops_elementwise.js), looked up at call time.
+  mx.allclose = args.bind('allclose', (a, b, rtol, atol, equalNan, stream) => {
+    if (typeof mx.isclose !== 'function') throw new Error('[allclose] mx.isclose is not available in this build.');
+    const s = { stream: stream === undefined ? null : stream };
+    return mx.all(mx.isclose(a, b, rtol === undefined ? 1e-5 : rtol, atol === undefined ? 1e-8 : atol, { equal_nan: equalNan === true, ...s }), s);
   });
 }
 

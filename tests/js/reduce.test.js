@@ -475,3 +475,16 @@ test('float32 sums over 2^24 elements are accurate (against a float64 reference)
   assertArray(mx.sum(mx.ones([4096], mx.float16)), { dtype: mx.float16, values: 4096 });
   assertArray(mx.sum(mx.ones([3000], mx.bfloat16)), { dtype: mx.bfloat16, values: roundBf16(3000) });
 });
+
+test('allclose: all(isclose(a, b, rtol, atol, equal_nan))', { skip: typeof mx.isclose !== 'function' && 'mx.isclose is not built' }, () => {
+  const a = mx.array([1, 2, 3]);
+  assertArray(mx.allclose(a, mx.array([1, 2, 3 + 1e-6])), { dtype: mx.bool_, shape: [], values: true });
+  assertArray(mx.allclose(a, mx.array([1, 2, 3.1])), { values: false });
+  assertArray(mx.allclose(a, mx.array([1, 2, 3.1]), 0.05), { values: true });
+  assertArray(mx.allclose(a, mx.array([1, 2, 3.1]), 0, 0.2), { values: true });
+  assertArray(mx.allclose(mx.array([1, NaN]), mx.array([1, NaN])), { values: false });
+  assertArray(mx.allclose(mx.array([1, NaN]), mx.array([1, NaN]), { equal_nan: true }), { values: true });
+  assertArray(mx.allclose(mx.array([Infinity]), mx.array([Infinity])), { values: true });
+  assertArray(mx.allclose(mx.array([[1, 2]]), mx.array([1, 2]), { stream: mx.cpu }), { values: true });  // broadcasts
+  throwsWith(() => mx.allclose(a, a, 1e-5, 1e-8, true), TypeError, /allclose/);  // equal_nan is keyword-only
+});
