@@ -355,6 +355,176 @@ export declare function set_cache_limit(options: { limit: number }): number;
 export declare function set_cache_limit(limit: number): number;
 /** Python: `clear_cache()` */
 export declare function clear_cache(): void;
+/** Python: `abs(a, /, *, stream=None)` */
+export declare function abs(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `sign(a, /, *, stream=None)` */
+export declare function sign(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `positive(a, /, *, stream=None)` */
+export declare function positive(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `negative(a, /, *, stream=None)` */
+export declare function negative(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `trunc(a, /, *, stream=None)` */
+export declare function trunc(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `square(a, /, *, stream=None)` */
+export declare function square(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `sqrt(a, /, *, stream=None)` */
+export declare function sqrt(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `rsqrt(a, /, *, stream=None)` */
+export declare function rsqrt(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `reciprocal(a, /, *, stream=None)` */
+export declare function reciprocal(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `logical_not(a, /, *, stream=None)` */
+export declare function logical_not(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `exp(a, /, *, stream=None)` */
+export declare function exp(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `expm1(a, /, *, stream=None)` */
+export declare function expm1(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `erf(a, /, *, stream=None)` */
+export declare function erf(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `erfinv(a, /, *, stream=None)` */
+export declare function erfinv(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `sin(a, /, *, stream=None)` */
+export declare function sin(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `cos(a, /, *, stream=None)` */
+export declare function cos(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `tan(a, /, *, stream=None)` */
+export declare function tan(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `arcsin(a, /, *, stream=None)` */
+export declare function arcsin(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `arccos(a, /, *, stream=None)` */
+export declare function arccos(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `arctan(a, /, *, stream=None)` */
+export declare function arctan(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `sinh(a, /, *, stream=None)` */
+export declare function sinh(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `cosh(a, /, *, stream=None)` */
+export declare function cosh(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `tanh(a, /, *, stream=None)` */
+export declare function tanh(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `arcsinh(a, /, *, stream=None)` */
+export declare function arcsinh(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `arccosh(a, /, *, stream=None)` */
+export declare function arccosh(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `arctanh(a, /, *, stream=None)` */
+export declare function arctanh(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `degrees(a, /, *, stream=None)` */
+export declare function degrees(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `radians(a, /, *, stream=None)` */
+export declare function radians(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `log(a, /, *, stream=None)` */
+export declare function log(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `log2(a, /, *, stream=None)` */
+export declare function log2(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `log10(a, /, *, stream=None)` */
+export declare function log10(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `log1p(a, /, *, stream=None)` */
+export declare function log1p(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `sigmoid(a, /, *, stream=None)` */
+export declare function sigmoid(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `floor(a, /, *, stream=None)` */
+export declare function floor(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `ceil(a, /, *, stream=None)` */
+export declare function ceil(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `isnan(a, /, *, stream=None)` */
+export declare function isnan(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `isinf(a, /, *, stream=None)` */
+export declare function isinf(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `isfinite(a, /, *, stream=None)` */
+export declare function isfinite(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `isposinf(a, /, *, stream=None)` */
+export declare function isposinf(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `isneginf(a, /, *, stream=None)` */
+export declare function isneginf(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `bitwise_invert(a, /, *, stream=None)` */
+export declare function bitwise_invert(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `real(a, /, *, stream=None)` */
+export declare function real(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `imag(a, /, *, stream=None)` */
+export declare function imag(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `conj(a, /, *, stream=None)` */
+export declare function conj(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `conjugate(a, /, *, stream=None)` */
+export declare function conjugate(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `round(a, /, decimals=0, *, stream=None)` */
+export declare function round(a: ArrayLike, options?: { decimals?: number; stream?: StreamOrDevice }): array;
+export declare function round(a: ArrayLike, decimals: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `nan_to_num(a, /, nan=0, posinf=None, neginf=None, *, stream=None)` */
+export declare function nan_to_num(a: ArrayLike, options?: { nan?: number; posinf?: number | null; neginf?: number | null; stream?: StreamOrDevice }): array;
+export declare function nan_to_num(a: ArrayLike, nan: number, options?: { posinf?: number | null; neginf?: number | null; stream?: StreamOrDevice }): array;
+export declare function nan_to_num(a: ArrayLike, nan: number, posinf: number | null, options?: { neginf?: number | null; stream?: StreamOrDevice }): array;
+export declare function nan_to_num(a: ArrayLike, nan: number, posinf: number | null, neginf: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `divmod(a, b, /, *, stream=None)` */
+export declare function divmod(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `floor_divide(a, b, /, *, stream=None)` */
+export declare function floor_divide(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `remainder(a, b, /, *, stream=None)` */
+export declare function remainder(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `equal(a, b, /, *, stream=None)` */
+export declare function equal(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `not_equal(a, b, /, *, stream=None)` */
+export declare function not_equal(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `less(a, b, /, *, stream=None)` */
+export declare function less(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `less_equal(a, b, /, *, stream=None)` */
+export declare function less_equal(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `greater(a, b, /, *, stream=None)` */
+export declare function greater(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `greater_equal(a, b, /, *, stream=None)` */
+export declare function greater_equal(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `logical_xor(a, b, /, *, stream=None)` */
+export declare function logical_xor(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `logaddexp(a, b, /, *, stream=None)` */
+export declare function logaddexp(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `power(a, b, /, *, stream=None)` */
+export declare function power(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `minimum(a, b, /, *, stream=None)` */
+export declare function minimum(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `maximum(a, b, /, *, stream=None)` */
+export declare function maximum(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `bitwise_and(a, b, /, *, stream=None)` */
+export declare function bitwise_and(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `bitwise_or(a, b, /, *, stream=None)` */
+export declare function bitwise_or(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `bitwise_xor(a, b, /, *, stream=None)` */
+export declare function bitwise_xor(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `left_shift(a, b, /, *, stream=None)` */
+export declare function left_shift(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `right_shift(a, b, /, *, stream=None)` */
+export declare function right_shift(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `logical_and(a, b, /, *, stream=None)` */
+export declare function logical_and(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `logical_or(a, b, /, *, stream=None)` */
+export declare function logical_or(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `arctan2(a, b, /, *, stream=None)` */
+export declare function arctan2(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `isclose(a, b, /, rtol=0.00001, atol=1e-8, *, equal_nan=False, stream=None)` */
+export declare function isclose(a: ArrayLike, b: ArrayLike, options?: { rtol?: number; atol?: number; equal_nan?: boolean; stream?: StreamOrDevice }): array;
+export declare function isclose(a: ArrayLike, b: ArrayLike, rtol: number, options?: { atol?: number; equal_nan?: boolean; stream?: StreamOrDevice }): array;
+export declare function isclose(a: ArrayLike, b: ArrayLike, rtol: number, atol: number, options?: { equal_nan?: boolean; stream?: StreamOrDevice }): array;
+/** Python: `clip(a, /, a_min, a_max, *, stream=None)` */
+export declare function clip(a: ArrayLike, options: { a_min: ArrayLike | null; a_max: ArrayLike | null; stream?: StreamOrDevice }): array;
+export declare function clip(a: ArrayLike, a_min: ArrayLike | null, options: { a_max: ArrayLike | null; stream?: StreamOrDevice }): array;
+export declare function clip(a: ArrayLike, a_min: ArrayLike | null, a_max: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `acos(a, /, *, stream=None)` (alias of arccos) */
+export declare function acos(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `acosh(a, /, *, stream=None)` (alias of arccosh) */
+export declare function acosh(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `asin(a, /, *, stream=None)` (alias of arcsin) */
+export declare function asin(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `asinh(a, /, *, stream=None)` (alias of arcsinh) */
+export declare function asinh(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `atan(a, /, *, stream=None)` (alias of arctan) */
+export declare function atan(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `atanh(a, /, *, stream=None)` (alias of arctanh) */
+export declare function atanh(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `atan2(a, b, /, *, stream=None)` (alias of arctan2) */
+export declare function atan2(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `bitwise_left_shift(a, b, /, *, stream=None)` (alias of left_shift) */
+export declare function bitwise_left_shift(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `bitwise_right_shift(a, b, /, *, stream=None)` (alias of right_shift) */
+export declare function bitwise_right_shift(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `pow(a, b, /, *, stream=None)` (alias of power) */
+export declare function pow(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
 /** Python: `sum(array, axis=None, keepdims=False, *, stream=None)` */
 export declare function sum(options: { array: ArrayLike; axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
 export declare function sum(array: ArrayLike, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;

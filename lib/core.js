@@ -279,4 +279,6 @@ mx.__version__ = require('../package.json').version;
 
 require('./ops_reduce').install(mx);
 
+require('./ops_elementwise').install(mx);
+
 require('./array_methods').install(mx);

@@ -18,6 +18,7 @@ module.exports = {
     'set_default_device', 'set_default_stream', 'stream', 'issubdtype', 'result_type',
     'can_cast', 'finfo', 'iinfo', 'get_active_memory', 'get_peak_memory', 'reset_peak_memory',
     'get_cache_memory', 'set_memory_limit', 'set_cache_limit', 'clear_cache',
+    ...require('./ops_elementwise').NAMES,
     ...require('./ops_reduce').NAMES,
   ],
   arrayMembers: [

@@ -27,12 +27,26 @@ std::pair<std::vector<array>, std::vector<int>> Primitive::vmap(const std::vecto
 }
 
 const char* Binary::name() const {
-  switch (op_) {
-    case BinaryOp::add: return "Add";
-    case BinaryOp::subtract: return "Subtract";
-    case BinaryOp::multiply: return "Multiply";
-    default: return "Divide";
-  }
+  static const char* const names[] = {
+      "Add", "Subtract", "Multiply", "Divide", "Maximum", "Minimum", "Power", "Remainder",
+      "FloorDivide", "ArcTan2", "LogAddExp", "LogicalAnd", "LogicalOr", "BitwiseAnd",
+      "BitwiseOr", "BitwiseXor", "LeftShift", "RightShift"};
+  return names[int(op_)];
+}
+
+const char* Unary::name() const {
+  static const char* const names[] = {
+      "Abs", "Negative", "Sign", "Square", "Sqrt", "Rsqrt", "Exp", "Expm1", "Log", "Log2",
+      "Log10", "Log1p", "Sin", "Cos", "Tan", "ArcSin", "ArcCos", "ArcTan", "Sinh", "Cosh",
+      "Tanh", "ArcSinh", "ArcCosh", "ArcTanh", "Sigmoid", "Erf", "ErfInv", "Floor", "Ceil",
+      "Round", "Trunc", "LogicalNot", "BitwiseInvert", "Conjugate", "Real", "Imag"};
+  return names[int(op_)];
+}
+
+const char* Compare::name() const {
+  static const char* const names[] = {"Equal",   "NotEqual", "Less",
+                                      "LessEqual", "Greater", "GreaterEqual"};
+  return names[int(op_)];
 }
 
 }  // namespace mlx::core

@@ -56,7 +56,12 @@ class UnaryPrimitive : public Primitive {
   void eval_cpu(const std::vector<array>& inputs, array& out) override = 0;
 };
 
-enum class BinaryOp : uint8_t { add, subtract, multiply, divide };
+enum class BinaryOp : uint8_t {
+  add, subtract, multiply, divide,
+  // Elementwise ops of ops_elementwise.cpp: same-dtype operands, output of that dtype.
+  maximum, minimum, power, remainder, floor_divide, arctan2, logaddexp,
+  logical_and, logical_or, bitwise_and, bitwise_or, bitwise_xor, left_shift, right_shift,
+};
 
 class Binary : public UnaryPrimitive {
  public:
@@ -72,6 +77,63 @@ class Binary : public UnaryPrimitive {
  private:
   BinaryOp op_;
 };
+
+// ---- elementwise ops (ops_elementwise.cpp; CPU evaluation in backend/cpu/unary.cpp) -------
+
+// One input, output of the same shape. The output dtype is the input's, except abs, real and
+// imag of complex64 (float32).
+enum class UnaryOp : uint8_t {
+  abs, negative, sign, square, sqrt, rsqrt, exp, expm1, log, log2, log10, log1p,
+  sin, cos, tan, arcsin, arccos, arctan, sinh, cosh, tanh, arcsinh, arccosh, arctanh,
+  sigmoid, erf, erfinv, floor, ceil, round, trunc, logical_not, bitwise_invert, conjugate, real,
+  imag,
+};
+
+class Unary : public UnaryPrimitive {
+ public:
+  Unary(Stream s, UnaryOp op) : UnaryPrimitive(s), op_(op) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override;
+  bool is_equivalent(const Primitive& o) const override {
+    auto* u = dynamic_cast<const Unary*>(&o);
+    return u && u->op_ == op_;
+  }
+  UnaryOp op() const { return op_; }
+
+ private:
+  UnaryOp op_;
+};
+
+// Comparisons: two operands of one dtype, a bool_ output.
+enum class CompareOp : uint8_t { equal, not_equal, less, less_equal, greater, greater_equal };
+
+class Compare : public UnaryPrimitive {
+ public:
+  Compare(Stream s, CompareOp op) : UnaryPrimitive(s), op_(op) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override;
+  bool is_equivalent(const Primitive& o) const override {
+    auto* c = dynamic_cast<const Compare*>(&o);
+    return c && c->op_ == op_;
+  }
+  CompareOp op() const { return op_; }
+
+ private:
+  CompareOp op_;
+};
+
+// Floor quotient and remainder (Python's sign rules) in one pass: two outputs.
+class DivMod : public Primitive {
+ public:
+  using Primitive::Primitive;
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  const char* name() const override { return "DivMod"; }
+  bool is_equivalent(const Primitive& o) const override {
+    return dynamic_cast<const DivMod*>(&o) != nullptr;
+  }
+};
+
+// ---- end of elementwise ops -----------------------------------------------------------------
 
 class Select : public UnaryPrimitive {
  public:

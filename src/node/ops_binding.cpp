@@ -216,7 +216,10 @@ void cleanup(void* arg) {
 
 }  // namespace
 
+void init_ops_elementwise(Napi::Env env, Napi::Object exports);  // ops_elementwise_binding.cpp
+
 void init_ops(Napi::Env env, Napi::Object exports) {
+  init_ops_elementwise(env, exports);
   auto& data = addon_data(env);
   data.async = std::make_shared<AddonData::AsyncState>();
   napi_value name;

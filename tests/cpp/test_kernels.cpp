@@ -156,6 +156,11 @@ TEST(Kernels, DispatchPicksASupportedTable) {
   for (int a = 0; a < Dtype::count; ++a)
     for (int b = 0; b < Dtype::count; ++b) EXPECT_NE(k.convert[a][b], nullptr);
   for (auto* s : k.select) EXPECT_NE(s, nullptr);
+  for (int d = 0; d < Dtype::count; ++d) {
+    for (int op = 0; op < kUnaryOps; ++op) EXPECT_NE(k.unary[op][d], nullptr);
+    for (int op = 0; op < kCompareOps; ++op) EXPECT_NE(k.compare[op][d], nullptr);
+    EXPECT_NE(k.divmod[d], nullptr);
+  }
 }
 
 TEST(Kernels, BinaryOpsMatchGenericOnEveryIsa) {
@@ -239,6 +244,69 @@ TEST(Kernels, SelectMatchesGenericOnEveryIsa) {
             t.select[lg](reinterpret_cast<const bool*>(c.data()), x.data(), y.data(), got.data(), n, sc, sx, sy);
             ASSERT_TRUE(same_bytes(want, got, sz, {&x, &y}, {sx, sy}, {sz, sz}))
                 << isa.name << " select size " << sz << " n=" << n;
+          }
+  }
+  if (!tested) GTEST_SKIP() << "only the generic table is supported here";
+}
+
+// Unary ops (the float32 polynomials included) on every dtype slot, strides 0, 1 and 3.
+TEST(Kernels, UnaryOpsMatchGenericOnEveryIsa) {
+  KernelTable gen = table(&isa_generic::fill);
+  int tested = 0;
+  for (const Isa& isa : isas()) {
+    if (!isa.supported) continue;
+    ++tested;
+    KernelTable t = table(isa.fill);
+    std::mt19937_64 rng(46);
+    for (int op = 0; op < kUnaryOps; ++op)
+      for (Dtype dt : kAll)
+        for (size_t n : kLengths)
+          for (int64_t s : kStrides) {
+            UnaryOp u = UnaryOp(op);
+            bool to_f32 = dt == complex64 && (u == UnaryOp::abs || u == UnaryOp::real || u == UnaryOp::imag);
+            size_t isz = size_t(dt.size()), osz = to_f32 ? 4 : isz;
+            auto in = random_elems(dt, n * size_t(s) + 1, rng);
+            std::vector<uint8_t> want(n * osz + 1, 0xab), got(n * osz + 1, 0xab);
+            gen.unary[op][dt.index()](in.data(), want.data(), n, s);
+            t.unary[op][dt.index()](in.data(), got.data(), n, s);
+            ASSERT_TRUE(same_bytes(want, got, osz, {&in}, {s}, {isz}))
+                << isa.name << " unary op " << op << " " << dtype_name(dt) << " n=" << n << " stride " << s;
+            ASSERT_EQ(got[n * osz], 0xab) << "wrote past the end";
+          }
+  }
+  if (!tested) GTEST_SKIP() << "only the generic table is supported here";
+}
+
+TEST(Kernels, CompareAndDivModMatchGenericOnEveryIsa) {
+  KernelTable gen = table(&isa_generic::fill);
+  int tested = 0;
+  for (const Isa& isa : isas()) {
+    if (!isa.supported) continue;
+    ++tested;
+    KernelTable t = table(isa.fill);
+    std::mt19937_64 rng(47);
+    for (Dtype dt : kAll)
+      for (size_t n : kLengths)
+        for (int64_t sa : kStrides)
+          for (int64_t sb : kStrides) {
+            size_t sz = size_t(dt.size());
+            auto a = random_elems(dt, n * size_t(sa) + 1, rng);
+            auto b = random_elems(dt, n * size_t(sb) + 1, rng);
+            for (int op = 0; op < kCompareOps; ++op) {
+              std::vector<uint8_t> want(n + 1, 0xab), got(n + 1, 0xab);
+              gen.compare[op][dt.index()](a.data(), b.data(), want.data(), n, sa, sb);
+              t.compare[op][dt.index()](a.data(), b.data(), got.data(), n, sa, sb);
+              ASSERT_TRUE(same_bytes(want, got, 1, {&a, &b}, {sa, sb}, {sz, sz}))
+                  << isa.name << " compare op " << op << " " << dtype_name(dt) << " n=" << n;
+              ASSERT_EQ(got[n], 0xab) << "wrote past the end";
+            }
+            std::vector<uint8_t> wq(n * sz + 1, 0xab), wr(n * sz + 1, 0xab), gq(wq), gr(wr);
+            gen.divmod[dt.index()](a.data(), b.data(), wq.data(), wr.data(), n, sa, sb);
+            t.divmod[dt.index()](a.data(), b.data(), gq.data(), gr.data(), n, sa, sb);
+            ASSERT_TRUE(same_bytes(wq, gq, sz, {&a, &b}, {sa, sb}, {sz, sz})) << isa.name << " divmod q " << dtype_name(dt);
+            ASSERT_TRUE(same_bytes(wr, gr, sz, {&a, &b}, {sa, sb}, {sz, sz})) << isa.name << " divmod r " << dtype_name(dt);
+            ASSERT_EQ(gq[n * sz], 0xab);
+            ASSERT_EQ(gr[n * sz], 0xab);
           }
   }
   if (!tested) GTEST_SKIP() << "only the generic table is supported here";
