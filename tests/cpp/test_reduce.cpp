@@ -256,3 +256,18 @@ TEST(ReduceKernels, EveryIsaTableAgreesWithReference) {
     EXPECT_NEAR(t.logsumexp_f32(row.data(), row.size()), m + std::log(z), 1e-5);
   }
 }
+
+TEST(ReduceKernels, SoftmaxGivesExactZerosForMaskedEntries) {
+  std::vector<float> row(64, 0.f), out(64);
+  for (size_t i = 0; i < row.size(); i += 2) row[i] = -std::numeric_limits<float>::infinity();
+  row[1] = -90.f;
+  row[3] = -87.9f;
+  for (auto& t : tables()) {
+    SCOPED_TRACE(t.isa);
+    t.softmax_f32(row.data(), out.data(), row.size(), nullptr);
+    for (size_t i = 0; i < row.size(); i += 2) EXPECT_EQ(out[i], 0.f);
+    EXPECT_LT(out[1], 1e-38f);  // 0 or a subnormal
+    EXPECT_LT(out[3], 1e-37f);
+    EXPECT_NEAR(out[5], 1.f / 30, 1e-7);
+  }
+}
