@@ -171,6 +171,39 @@ export interface array {
   /** Python: `array.logcumsumexp(axis=None, *, reverse=False, inclusive=True, stream=None)` */
   logcumsumexp(options?: { axis?: number | null; reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
   logcumsumexp(axis: number | null, options?: { reverse?: boolean; inclusive?: boolean; stream?: StreamOrDevice }): array;
+  /** Python: `array.abs(*, stream=None)` */
+  abs(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.square(*, stream=None)` */
+  square(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.sqrt(*, stream=None)` */
+  sqrt(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.rsqrt(*, stream=None)` */
+  rsqrt(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.reciprocal(*, stream=None)` */
+  reciprocal(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.exp(*, stream=None)` */
+  exp(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.log(*, stream=None)` */
+  log(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.log2(*, stream=None)` */
+  log2(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.log10(*, stream=None)` */
+  log10(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.sin(*, stream=None)` */
+  sin(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.cos(*, stream=None)` */
+  cos(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.log1p(*, stream=None)` */
+  log1p(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.conj(*, stream=None)` */
+  conj(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.round(decimals=0, *, stream=None)` */
+  round(options?: { decimals?: number; stream?: StreamOrDevice }): array;
+  round(decimals: number, options?: { stream?: StreamOrDevice }): array;
+  /** The real part (float32 for complex64; the array itself otherwise). */
+  readonly real: array;
+  /** The imaginary part (float32 for complex64; zeros otherwise). */
+  readonly imag: array;
 }
 export interface ArrayStatic {
   /** Python: `array(val, dtype=None)` */

@@ -36,6 +36,7 @@ function install(mx) {
   def('moveaxis', args.bind('array.moveaxis', function moveaxis(src, dst, stream) { return mx.moveaxis(this, src, dst, { stream }); }, { thisArg: true }));
 
   require('./ops_reduce').installMethods(proto, mx);
+  require('./ops_elementwise').installMethods(proto, mx);
 
   // JS extras.
   def('toTypedArray', function toTypedArray() { return this._toTypedArray(); });

@@ -26,5 +26,6 @@ module.exports = {
     'reshape', 'transpose', 'flatten', 'squeeze', 'swapaxes', 'moveaxis', 'toString',
     'toTypedArray', 'eval', 'dispose',
     ...require('./ops_reduce').METHODS,
+    ...require('./ops_elementwise').METHODS,
   ],
 };

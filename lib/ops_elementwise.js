@@ -89,8 +89,24 @@ function install(mx) {
   for (const [alias, name] of Object.entries(ALIASES)) mx[alias] = mx[name];
 }
 
+// Methods of mx.array that mirror these functions (array_methods.tsv), and the real / imag
+// properties. The operator dunders (__add__, __lt__, ...) belong to the array-object scheme.
+const UNARY_METHODS = ['abs', 'square', 'sqrt', 'rsqrt', 'reciprocal', 'exp', 'log', 'log2', 'log10',
+  'sin', 'cos', 'log1p', 'conj'];
+function installMethods(proto, mx) {
+  const def = (name, fn) => Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
+  for (const name of UNARY_METHODS) {
+    const f = mx[name];
+    def(name, args.bind(`array.${name}`, function method(stream) { return f(this, { stream }); }, { thisArg: true }));
+  }
+  def('round', args.bind('array.round', function round(decimals, stream) { return mx.round(this, decimals, { stream }); }, { thisArg: true }));
+  Object.defineProperty(proto, 'real', { get: function real() { return mx.real(this); }, configurable: true });
+  Object.defineProperty(proto, 'imag', { get: function imag() { return mx.imag(this); }, configurable: true });
+}
+const METHODS = [...UNARY_METHODS, 'round', 'real', 'imag'];
+
 // Every name this module defines (for lib/implemented.js and tests).
 const NAMES = [...UNARY, 'conj', 'conjugate', 'round', 'nan_to_num', ...BINARY_WEAK,
   ...BINARY_STRONG, 'isclose', 'clip', ...Object.keys(ALIASES)];
 
-module.exports = { install, NAMES };
+module.exports = { install, installMethods, NAMES, METHODS };

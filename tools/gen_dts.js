@@ -268,6 +268,8 @@ const PROPERTIES = {
   itemsize: 'readonly itemsize: number;',
   nbytes: 'readonly nbytes: number;',
   T: '/** The transpose (Python\'s `a.T`). */\n  readonly T: array;',
+  real: '/** The real part (float32 for complex64; the array itself otherwise). */\n  readonly real: array;',
+  imag: '/** The imaginary part (float32 for complex64; zeros otherwise). */\n  readonly imag: array;',
 };
 const EXTRAS = {
   toString: 'toString(): string;',

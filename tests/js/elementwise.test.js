@@ -585,3 +585,21 @@ test('errors: broadcasting names the op; bad argument kinds are TypeErrors', () 
   throwsWith(() => mx.nan_to_num(mx.array([1.5]), 'zero'), TypeError, /^\[nan_to_num\] argument 'nan'/);
   throwsWith(() => mx.clip(mx.array([1])), TypeError, /^\[clip\] missing required argument 'a_min'/);
 });
+
+test('array methods and properties: abs, square, sqrt, ..., round, conj, real, imag', () => {
+  const x = mx.array([0.25, 4, 9], mx.float32);
+  for (const name of ['abs', 'square', 'sqrt', 'rsqrt', 'reciprocal', 'exp', 'log', 'log2', 'log10', 'sin', 'cos', 'log1p', 'conj']) {
+    assertArray(x[name](), { dtype: mx.float32, values: mx[name](x).tolist(), tol: { rtol: 0, atol: 0 }, msg: name });
+    assertArray(x[name]({ stream: mx.cpu }), { values: mx[name](x).tolist(), tol: { rtol: 0, atol: 0 }, msg: name });
+  }
+  assertArray(mx.array([1.25, 2.5]).round(), { values: [1, 2] });
+  assertArray(mx.array([1.26, -2.54]).round(1), { values: [1.3, -2.5] });
+  assertArray(mx.array([1.26]).round({ decimals: 1 }), { values: [1.3] });
+  assertArray(mx.array([-3], mx.int8).abs(), { dtype: mx.int8, values: [3] });
+  const c = mx.array([{ re: 1.5, im: -2 }]);
+  assertArray(c.real, { dtype: mx.float32, values: [1.5] });
+  assertArray(c.imag, { dtype: mx.float32, values: [-2] });
+  assertArray(mx.array([3], mx.int16).imag, { dtype: mx.int16, values: [0] });
+  throwsWith(() => x.exp(1), TypeError, /^\[array\.exp\] /);
+  throwsWith(() => x.round(1.5), TypeError, /^\[array\.round\] argument 'decimals'/);
+});

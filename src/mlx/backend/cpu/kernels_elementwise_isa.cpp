@@ -78,12 +78,12 @@ VINL bool vany(vi m) {
 
 // exp: x = n ln2 + r (Cody-Waite, Cephes' constants), e^r = 1 + r + r^2 P(r) with P of degree
 // 4 fitted to (e^r - 1 - r) / r^2 on [-ln2/2, ln2/2] (under 1 ulp before the final rounding),
-// then 2^n added to the exponent bits. Results that overflow or are subnormal (rare) take a
-// two-step scale so they round once. NaN propagates through every step.
-VINL vf vexp(vf x) {
-  vf xc = vmax(vf{} - 104.f, vmin(vf{} + 88.8f, x));
-  vf fx = vround(xc * 1.44269504088896341f);
-  vf r = xc - fx * 0.693359375f;
+// then 2^n added to the exponent bits. Vectors holding |x| > 87.3 (results that overflow or
+// are subnormal; rare) recompute those lanes clamped, with a two-step scale so they round
+// once. NaN propagates through every step.
+VINL vf vexp_core(vf x, vf& y, vi& n) {
+  vf fx = vround(x * 1.44269504088896341f);
+  vf r = x - fx * 0.693359375f;
   r = r - fx * -2.12194440e-4f;
   vf z = r * r;
   vf p = vf{} + 0.00138130621f;
@@ -91,11 +91,18 @@ VINL vf vexp(vf x) {
   p = p * r + 0.041668456f;
   p = p * r + 0.166665152f;
   p = p * r + 0.49999994f;
-  vf y = p * z + r + 1.f;
-  vi n = __builtin_convertvector(fx, vi);
-  vf res = (vf)((vi)y + (n << 23));
-  vi out = (x < -87.33654f) | (x > 88.72283f);
-  if (vany(out)) {
+  y = p * z + r + 1.f;
+  n = __builtin_convertvector(fx, vi);
+  return (vf)((vi)y + (n << 23));
+}
+VINL vf vexp(vf x) {
+  vf y;
+  vi n;
+  vf res = vexp_core(x, y, n);
+  vi out = vabs(x) > 87.33654f;
+  if (__builtin_expect(vany(out), 0)) {
+    vf xc = vmax(vf{} - 104.f, vmin(vf{} + 88.8f, x));
+    vexp_core(xc, y, n);
     vi n1 = n >> 1;
     res = vsel(out, y * vpow2i(n1) * vpow2i(n - n1), res);
   }
@@ -260,6 +267,15 @@ template <typename F>
 VINL void map_f32(const float* in, float* out, size_t n, int64_t s, F f) {
   size_t i = 0;
   if (s == 1) {
+    // Two vectors per step: independent work for the out-of-order core to overlap.
+    for (; i + 2 * W <= n; i += 2 * W) {
+      vf x0, x1;
+      std::memcpy(&x0, in + i, sizeof x0);
+      std::memcpy(&x1, in + i + W, sizeof x1);
+      vf y0 = f(x0), y1 = f(x1);
+      std::memcpy(out + i, &y0, sizeof y0);
+      std::memcpy(out + i + W, &y1, sizeof y1);
+    }
     for (; i + W <= n; i += W) {
       vf x;
       std::memcpy(&x, in + i, sizeof x);
