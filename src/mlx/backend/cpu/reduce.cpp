@@ -67,6 +67,28 @@ void from_f32(const float* in, T* out, size_t n) {
   cpu::kernels().convert[float32.index()][TypeToDtype<T>::value.index()](in, out, n, 1);
 }
 
+// Runs f(begin, end) over [0, n) in blocks of `block`, claimed one at a time by every thread
+// of the pool: a thread that another process delays holds up at most one block, where a
+// static split would hold up half the work.
+template <typename F>
+void dynamic_for(size_t n, size_t block, F&& f) {
+  block = std::max<size_t>(block, 1);
+  size_t nblocks = (n + block - 1) / block;
+  if (nblocks < 2 || cpu::num_threads() == 1) {
+    if (n) f(size_t(0), n);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  size_t workers = std::min<size_t>(size_t(cpu::num_threads()), nblocks);
+  cpu::parallel_for(workers, 1, [&](size_t, size_t) {
+    for (;;) {
+      size_t b = next.fetch_add(1, std::memory_order_relaxed);
+      if (b >= nblocks) return;
+      f(b * block, std::min(n, (b + 1) * block));
+    }
+  });
+}
+
 // ---- layout -------------------------------------------------------------------------------
 
 struct Dim {
@@ -380,7 +402,7 @@ void reduce_typed(const array& in, array& out, const std::vector<int>& axes) {
     chunk = (chunk + 63) / 64 * 64;
     size_t nchunks = (n + chunk - 1) / chunk;
     std::unique_ptr<Acc[]> partial(new Acc[nchunks]);  // not vector<bool>: chunks write in parallel
-    cpu::parallel_for(nchunks, 1, [&](size_t c0, size_t c1) {
+    dynamic_for(nchunks, 1, [&](size_t c0, size_t c1) {
       for (size_t c = c0; c < c1; ++c) {
         size_t b = c * chunk, e = std::min(n, b + chunk);
         partial[c] = Op::row(base + int64_t(b) * inner.stride, e - b, inner.stride);
@@ -393,7 +415,11 @@ void reduce_typed(const array& in, array& out, const std::vector<int>& axes) {
   }
 
   size_t grain = std::max<size_t>(1, (size_t(1) << 16) / std::max<size_t>(1, nred));
-  cpu::parallel_for(nout, grain, [&](size_t b, size_t e) {
+  if (nout < 2 * grain) {
+    for (size_t i = 0; i < nout; ++i) o[i] = Op::out(reduce_one(offset_of(P.kept, i)));
+    return;
+  }
+  dynamic_for(nout, grain, [&](size_t b, size_t e) {
     for (size_t i = b; i < e; ++i) o[i] = Op::out(reduce_one(offset_of(P.kept, i)));
   });
 }
@@ -428,8 +454,12 @@ struct OwnedBuffer {
 // Calls f(row_index_begin, row_index_end) over rows of length n, split over the cores.
 template <typename F>
 void over_rows(size_t rows, size_t n, F&& f) {
-  size_t grain = std::max<size_t>(1, (size_t(1) << 15) / std::max<size_t>(1, n));
-  cpu::parallel_for(rows, grain, std::forward<F>(f));
+  size_t grain = std::max<size_t>(1, (size_t(1) << 17) / std::max<size_t>(1, n));
+  if (rows < 2 * grain) {
+    if (rows) f(size_t(0), rows);
+    return;
+  }
+  dynamic_for(rows, grain, std::forward<F>(f));
 }
 
 // Loads row i (length n) of type T as float32/double into buf; returns a pointer to it.
