@@ -210,14 +210,13 @@ inline __m512 exp_nonpos_block(const float* x, float* y, float m) {
   __m512 v = _mm512_max_ps(_mm512_set1_ps(-88.f), _mm512_sub_ps(_mm512_loadu_ps(x), _mm512_set1_ps(m)));  // NaN stays NaN
   __m512 t = _mm512_fmadd_ps(v, _mm512_set1_ps(1.44269504088896341f), magic);
   __m512 fn = _mm512_sub_ps(t, magic);
-  // One FMA reduction step (fn * ln2 is exact inside it), then a degree-6 polynomial fitted
-  // for relative error on [-ln2/2, ln2/2] (1.2 ulp), by Horner down to the constant 1.
+  // One FMA reduction step (fn * ln2 is exact inside it), then a degree-5 polynomial fitted
+  // for relative error on [-ln2/2, ln2/2] (2.5 ulp), by Horner down to the constant 1.
   __m512 r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(0.693147180559945f), v);
-  __m512 e = _mm512_fmadd_ps(_mm512_set1_ps(1.3843653723597527e-3f), r, _mm512_set1_ps(8.37415549904108e-3f));
-  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(4.166800156235695e-2f));
-  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(1.6666431725025177e-1f));
-  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(4.999999403953552e-1f));
-  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(1.f));
+  __m512 e = _mm512_fmadd_ps(_mm512_set1_ps(8.290315046906471e-3f), r, _mm512_set1_ps(4.189793020486832e-2f));
+  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(1.666763573884964e-1f));
+  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(4.999915063381195e-1f));
+  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(9.999997019767761e-1f));
   e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(1.f));
   // Times 2^n, from the bits of t (n + 127 shifted into the exponent field).
   e = _mm512_mul_ps(e, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_castps_si512(t), 23)));
@@ -230,14 +229,13 @@ inline __m256 exp_nonpos_block(const float* x, float* y, float m) {
   __m256 v = _mm256_max_ps(_mm256_set1_ps(-88.f), _mm256_sub_ps(_mm256_loadu_ps(x), _mm256_set1_ps(m)));  // NaN stays NaN
   __m256 t = _mm256_fmadd_ps(v, _mm256_set1_ps(1.44269504088896341f), magic);
   __m256 fn = _mm256_sub_ps(t, magic);
-  // One FMA reduction step (fn * ln2 is exact inside it), then a degree-6 polynomial fitted
-  // for relative error on [-ln2/2, ln2/2] (1.2 ulp), by Horner down to the constant 1.
+  // One FMA reduction step (fn * ln2 is exact inside it), then a degree-5 polynomial fitted
+  // for relative error on [-ln2/2, ln2/2] (2.5 ulp), by Horner down to the constant 1.
   __m256 r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(0.693147180559945f), v);
-  __m256 e = _mm256_fmadd_ps(_mm256_set1_ps(1.3843653723597527e-3f), r, _mm256_set1_ps(8.37415549904108e-3f));
-  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(4.166800156235695e-2f));
-  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(1.6666431725025177e-1f));
-  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(4.999999403953552e-1f));
-  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(1.f));
+  __m256 e = _mm256_fmadd_ps(_mm256_set1_ps(8.290315046906471e-3f), r, _mm256_set1_ps(4.189793020486832e-2f));
+  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(1.666763573884964e-1f));
+  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(4.999915063381195e-1f));
+  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(9.999997019767761e-1f));
   e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(1.f));
   // Times 2^n, from the bits of t (n + 127 shifted into the exponent field).
   e = _mm256_mul_ps(e, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(t), 23)));
