@@ -201,44 +201,44 @@ inline void exp_sub(const float* x, float* y, size_t n, float sub) {
 void exp_f32(const float* x, float* y, size_t n) { exp_sub(x, y, n, 0.f); }
 
 // exp(x - m) for a finite row maximum m, so every argument is in [-inf, 0] (or NaN): one
-// clamp at -88, and 2^n comes straight from the bits of the rounding sum x*log2(e) + 1.5*2^23
-// + 127, where n = -127 makes the scale exactly +0 (so -inf and anything below about -87.7
-// give exactly 0). About half the work of exp_block.
+// clamp at -88, k = round(8 (x - m) / ln2) from the bits of a rounding sum, then
+// exp = 2^(k >> 3) * 2^((k & 7) / 8) * p(r) with |r| <= ln2/16: an 8-entry table (a register
+// permute), a degree-3 polynomial (1.4 ulp) and the power of two added to the table entry's
+// exponent. At the clamp, k = -1016 gives a scale of exactly +0 (so -inf gives 0). About a
+// third of the work of exp_block.
 #if defined(__AVX512F__)
 inline __m512 exp_nonpos_block(const float* x, float* y, float m) {
-  const __m512 magic = _mm512_set1_ps(12582912.f + 127.f);  // 1.5 * 2^23 + 127: t's low bits hold n + 127
+  const __m512 magic = _mm512_set1_ps(12582912.f);  // 1.5 * 2^23: t's low bits hold k
+  const __m512i table = _mm512_setr_epi32(0x3f800000, 0x3f8b95c2, 0x3f9837f0, 0x3fa5fed7, 0x3fb504f3,
+                                          0x3fc5672a, 0x3fd744fd, 0x3feac0c7, 0x3f800000, 0x3f8b95c2,
+                                          0x3f9837f0, 0x3fa5fed7, 0x3fb504f3, 0x3fc5672a, 0x3fd744fd,
+                                          0x3feac0c7);  // 2^(j/8), twice
   __m512 v = _mm512_max_ps(_mm512_set1_ps(-88.f), _mm512_sub_ps(_mm512_loadu_ps(x), _mm512_set1_ps(m)));  // NaN stays NaN
-  __m512 t = _mm512_fmadd_ps(v, _mm512_set1_ps(1.44269504088896341f), magic);
-  __m512 fn = _mm512_sub_ps(t, magic);
-  // One FMA reduction step (fn * ln2 is exact inside it), then a degree-5 polynomial fitted
-  // for relative error on [-ln2/2, ln2/2] (2.5 ulp), by Horner down to the constant 1.
-  __m512 r = _mm512_fnmadd_ps(fn, _mm512_set1_ps(0.693147180559945f), v);
-  __m512 e = _mm512_fmadd_ps(_mm512_set1_ps(8.290315046906471e-3f), r, _mm512_set1_ps(4.189793020486832e-2f));
-  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(1.666763573884964e-1f));
-  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(4.999915063381195e-1f));
-  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(9.999997019767761e-1f));
+  __m512 t = _mm512_fmadd_ps(v, _mm512_set1_ps(11.541560173034668f), magic);  // k = round(8 v / ln2)
+  __m512 r = _mm512_fnmadd_ps(_mm512_sub_ps(t, magic), _mm512_set1_ps(0.08664339780807495f), v);
+  __m512 e = _mm512_fmadd_ps(_mm512_set1_ps(0.16664297878742218f), r, _mm512_set1_ps(0.5000647902488708f));
   e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(1.f));
-  // Times 2^n, from the bits of t (n + 127 shifted into the exponent field).
-  e = _mm512_mul_ps(e, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_castps_si512(t), 23)));
+  e = _mm512_fmadd_ps(e, r, _mm512_set1_ps(1.f));
+  __m512i tb = _mm512_castps_si512(t);
+  __m512i sb = _mm512_add_epi32(_mm512_permutexvar_epi32(tb, table), _mm512_slli_epi32(_mm512_srli_epi32(tb, 3), 23));
+  e = _mm512_mul_ps(e, _mm512_castsi512_ps(sb));
   _mm512_storeu_ps(y, e);
   return e;
 }
 #elif defined(__AVX2__)
 inline __m256 exp_nonpos_block(const float* x, float* y, float m) {
-  const __m256 magic = _mm256_set1_ps(12582912.f + 127.f);  // 1.5 * 2^23 + 127: t's low bits hold n + 127
+  const __m256 magic = _mm256_set1_ps(12582912.f);  // 1.5 * 2^23: t's low bits hold k
+  const __m256i table = _mm256_setr_epi32(0x3f800000, 0x3f8b95c2, 0x3f9837f0, 0x3fa5fed7, 0x3fb504f3,
+                                          0x3fc5672a, 0x3fd744fd, 0x3feac0c7);  // 2^(j/8)
   __m256 v = _mm256_max_ps(_mm256_set1_ps(-88.f), _mm256_sub_ps(_mm256_loadu_ps(x), _mm256_set1_ps(m)));  // NaN stays NaN
-  __m256 t = _mm256_fmadd_ps(v, _mm256_set1_ps(1.44269504088896341f), magic);
-  __m256 fn = _mm256_sub_ps(t, magic);
-  // One FMA reduction step (fn * ln2 is exact inside it), then a degree-5 polynomial fitted
-  // for relative error on [-ln2/2, ln2/2] (2.5 ulp), by Horner down to the constant 1.
-  __m256 r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(0.693147180559945f), v);
-  __m256 e = _mm256_fmadd_ps(_mm256_set1_ps(8.290315046906471e-3f), r, _mm256_set1_ps(4.189793020486832e-2f));
-  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(1.666763573884964e-1f));
-  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(4.999915063381195e-1f));
-  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(9.999997019767761e-1f));
+  __m256 t = _mm256_fmadd_ps(v, _mm256_set1_ps(11.541560173034668f), magic);  // k = round(8 v / ln2)
+  __m256 r = _mm256_fnmadd_ps(_mm256_sub_ps(t, magic), _mm256_set1_ps(0.08664339780807495f), v);
+  __m256 e = _mm256_fmadd_ps(_mm256_set1_ps(0.16664297878742218f), r, _mm256_set1_ps(0.5000647902488708f));
   e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(1.f));
-  // Times 2^n, from the bits of t (n + 127 shifted into the exponent field).
-  e = _mm256_mul_ps(e, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(t), 23)));
+  e = _mm256_fmadd_ps(e, r, _mm256_set1_ps(1.f));
+  __m256i tb = _mm256_castps_si256(t);
+  __m256i sb = _mm256_add_epi32(_mm256_permutevar8x32_epi32(table, tb), _mm256_slli_epi32(_mm256_srli_epi32(tb, 3), 23));
+  e = _mm256_mul_ps(e, _mm256_castsi256_ps(sb));
   _mm256_storeu_ps(y, e);
   return e;
 }
