@@ -71,6 +71,11 @@ function runMlxjs() {
       emit('mlxjs', 'astype_f16_f32_2e24', bench(() => mx.eval(mx.astype(h, mx.float32))));
     }
   }
+  if (sel('exp_2e24')) {
+    const a = mx.array(randomF32(N24, 7));
+    mx.eval(a);
+    emit('mlxjs', 'exp_2e24', bench(() => mx.eval(mx.exp(a))));
+  }
   if (sel('sum_all_2e24')) {
     const a = mx.array(randomF32(N24, 7));
     mx.eval(a);
