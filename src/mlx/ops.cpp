@@ -1,4 +1,5 @@
 #include "ops.h"
+#include "ops_common.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,17 +14,8 @@ namespace mlx::core {
 
 namespace {
 
-std::string shape_str(const Shape& s) {
-  std::ostringstream os;
-  os << "(";
-  for (size_t i = 0; i < s.size(); ++i) os << (i ? "," : "") << s[i];
-  os << ")";
-  return os.str();
-}
-
-[[noreturn]] void fail(const char* op, const std::string& msg) {
-  throw std::invalid_argument(std::string("[") + op + "] " + msg);
-}
+using detail::fail;
+using detail::shape_str;
 
 // Normalises a possibly negative axis for an array of `ndim` dims.
 int norm_axis(const char* op, int axis, int ndim) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "ops.h"
+#include "ops_common.h"
 #include "pool.h"
 #include "primitives.h"
 
@@ -15,17 +16,8 @@ namespace mlx::core {
 
 namespace {
 
-std::string shape_str(const Shape& s) {
-  std::ostringstream os;
-  os << "(";
-  for (size_t i = 0; i < s.size(); ++i) os << (i ? "," : "") << s[i];
-  os << ")";
-  return os.str();
-}
-
-[[noreturn]] void fail(const char* op, const std::string& msg) {
-  throw std::invalid_argument(std::string("[") + op + "] " + msg);
-}
+using detail::fail;
+using detail::shape_str;
 
 std::pair<array, array> broadcast_pair(const char* op, array a, array b, Stream s) {
   if (a.shape() == b.shape()) return {std::move(a), std::move(b)};

@@ -9,15 +9,15 @@
 #include <string>
 
 #include "ops.h"
+#include "ops_common.h"
 #include "primitives.h"
 
 namespace mlx::core {
 
 namespace {
 
-[[noreturn]] void fail(const char* op, const std::string& msg) {
-  throw std::invalid_argument(std::string("[") + op + "] " + msg);
-}
+using detail::fail;
+using detail::shape_str;
 
 [[noreturn]] void axis_error(const char* op, int axis, int ndim) {
   throw std::out_of_range(std::string("[") + op + "] Invalid axis " + std::to_string(axis) +

@@ -5,6 +5,7 @@
 #include "../../pool.h"
 #include "../../primitives.h"
 #include "kernels.h"
+#include "layout.h"
 #include "strided.h"
 
 namespace mlx::core {
@@ -12,43 +13,7 @@ namespace mlx::core {
 namespace {
 
 using cpu::kernels;
-
-// The same layout helpers as primitives_cpu.cpp.
-bool is_dense(const array& a) { return a.flags().contiguous && a.data_size() == a.size(); }
-
-void alloc_like(array& out, const array& like) {
-  auto buf = allocator::malloc(like.data_size() * out.itemsize());
-  out.set_data(make_pooled<Data>(buf), like.data_size(), like.strides(), like.flags());
-}
-
-void alloc_row(array& out) { out.set_data(allocator::malloc(out.nbytes())); }
-
-template <typename F>
-void linear(size_t n, size_t itemsize, F&& f) {
-  size_t grain = std::max<size_t>(4096, (size_t(1) << 18) / std::max<size_t>(1, itemsize));
-  cpu::parallel_for(n, grain, [&](size_t b, size_t e) { f(b, e - b); });
-}
-
-// Outputs past the caches go through an L1 scratch block and a streaming copy.
-constexpr size_t kStreamBytes = size_t(16) << 20;
-
-template <typename F>
-void linear_out(size_t n, size_t osz, char* dst, F&& f) {
-  if (n * osz < kStreamBytes) {
-    linear(n, osz, [&](size_t s, size_t m) { f(s, m, dst + s * osz); });
-    return;
-  }
-  auto stream = kernels().copy_stream;
-  linear(n, osz, [&](size_t s, size_t m) {
-    alignas(64) char tmp[16384];
-    size_t per = sizeof(tmp) / osz;
-    for (size_t i = 0; i < m; i += per) {
-      size_t k = std::min(per, m - i);
-      f(s + i, k, tmp);
-      stream(dst + (s + i) * osz, tmp, k * osz);
-    }
-  });
-}
+using namespace cpu::layout;
 
 // Two same-shape operands: one linear loop when both are dense with one layout or one is a
 // broadcast scalar (ia, ib: 1 or 0 element strides); -1 otherwise.
