@@ -30,6 +30,8 @@ if (!only('--js-only')) {
 }
 
 if (!only('--cpp-only')) {
+  // The addon the JS tests load must match the sources (a no-op when it is up to date).
+  run('build addon', process.execPath, [path.join(__dirname, 'build.js')]);
   const files = fs.readdirSync(path.join(root, 'tests', 'js'))
     .filter((f) => f.endsWith('.test.js') || f.endsWith('.test.mjs'))
     .sort().map((f) => path.join('tests', 'js', f));
