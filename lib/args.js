@@ -690,5 +690,6 @@ module.exports = {
   parseError,
   formatSignature,
   isPlainObject,
+  splitTop,
   table: TABLE,
 };

@@ -21,22 +21,8 @@ const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 // ---------------------------------------------------------------------------------------------
 // Python annotation -> TS type.
 
-function splitTop(s, sep) {
-  const out = [];
-  let depth = 0;
-  let start = 0;
-  let quote = null;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (quote) { if (c === quote) quote = null; continue; }
-    if (c === '\'' || c === '"') quote = c;
-    else if (c === '[' || c === '(') depth++;
-    else if (c === ']' || c === ')') depth--;
-    else if (depth === 0 && c === sep) { out.push(s.slice(start, i).trim()); start = i + 1; }
-  }
-  out.push(s.slice(start).trim());
-  return out;
-}
+// Splits an annotation at top-level separators (the grammar's own parser).
+const { splitTop } = require('../lib/args');
 
 const NAMED = new Set(['Dtype', 'DtypeCategory', 'Stream', 'Device', 'DeviceType', 'StreamContext', 'StreamOrDevice']);
 const wrap = (t) => (/[|=]/.test(t) ? `(${t})` : t);
