@@ -242,6 +242,12 @@ export declare const floating: DtypeCategory;
 export declare const complexfloating: DtypeCategory;
 export declare const cpu: DeviceType;
 export declare const gpu: DeviceType;
+export declare const pi: number;
+export declare const e: number;
+export declare const euler_gamma: number;
+export declare const inf: number;
+export declare const nan: number;
+export declare const newaxis: null;
 export declare const __version__: string;
 
 export declare class finfo {
@@ -388,6 +394,12 @@ export declare function set_cache_limit(options: { limit: number }): number;
 export declare function set_cache_limit(limit: number): number;
 /** Python: `clear_cache()` */
 export declare function clear_cache(): void;
+/** Python: `is_available(device)` */
+export declare function is_available(options: { device: Device | DeviceType }): boolean;
+export declare function is_available(device: Device | DeviceType): boolean;
+/** Python: `device_count(device_type)` */
+export declare function device_count(options: { device_type: DeviceType }): number;
+export declare function device_count(device_type: DeviceType): number;
 /** Python: `abs(a, /, *, stream=None)` */
 export declare function abs(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
 /** Python: `sign(a, /, *, stream=None)` */

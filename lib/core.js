@@ -106,6 +106,11 @@ mx.set_default_stream = args.bind('set_default_stream', (s) => dev.set_default_s
 mx.new_stream = args.bind('new_stream', (d) => dev.new_stream(d));
 mx.stream = args.bind('stream', (s) => dev.stream(s));
 mx.synchronize = args.bind('synchronize', (s) => dev.synchronize(s));
+mx.is_available = args.bind('is_available', (d) => dev.isAvailable(d));
+mx.device_count = args.bind('device_count', (t) => dev.deviceCount(t));
+
+// Constants, as Python floats (newaxis is None: null in JS).
+Object.assign(mx, { pi: Math.PI, e: Math.E, euler_gamma: 0.5772156649015329, inf: Infinity, nan: NaN, newaxis: null });
 
 // ---- memory --------------------------------------------------------------------------------
 

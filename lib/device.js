@@ -99,6 +99,16 @@ function set_default_device(device) {
   current = default_stream(d);
 }
 
+function isAvailable(device) {
+  const d = toDevice(device, 'is_available');
+  return native.is_available(d.type.value) && d.index === 0;
+}
+
+function deviceCount(type) {
+  if (!(type instanceof DeviceType)) throw new TypeError('[device_count] Expected a DeviceType (mx.cpu or mx.gpu).');
+  return native.is_available(type.value) ? 1 : 0;
+}
+
 function new_stream(device) {
   const d = toDevice(device, 'new_stream');
   checkAvailable(d, 'new_stream');
@@ -185,5 +195,5 @@ function synchronize(s) {
 module.exports = {
   DeviceType, Device, Stream, StreamContext, cpu: DeviceType.cpu, gpu: DeviceType.gpu,
   default_stream, set_default_stream, default_device, set_default_device, new_stream,
-  stream, synchronize, streamIndex, currentStream,
+  stream, synchronize, streamIndex, currentStream, isAvailable, deviceCount,
 };

@@ -300,6 +300,12 @@ function build() {
   for (const c of CATEGORIES) L.push(`export declare const ${c}: DtypeCategory;`);
   L.push('export declare const cpu: DeviceType;');
   L.push('export declare const gpu: DeviceType;');
+  L.push('export declare const pi: number;');
+  L.push('export declare const e: number;');
+  L.push('export declare const euler_gamma: number;');
+  L.push('export declare const inf: number;');
+  L.push('export declare const nan: number;');
+  L.push('export declare const newaxis: null;');
   L.push('export declare const __version__: string;');
   L.push('');
 
