@@ -134,11 +134,14 @@ Plan make_plan(const array& in, const std::vector<int>& axes) {
   for (int d = 0; d < in.ndim(); ++d) {
     if (in.shape(d) == 1) continue;
     Dim x{in.shape(d), in.strides()[d]};
-    if (is_red[d]) red.push_back(x);
-    else push_merged(p.kept, x);
+    if (is_red[d])
+      red.push_back(x);
+    else
+      push_merged(p.kept, x);
   }
-  std::stable_sort(red.begin(), red.end(),
-                   [](const Dim& a, const Dim& b) { return std::abs(a.stride) > std::abs(b.stride); });
+  std::stable_sort(red.begin(), red.end(), [](const Dim& a, const Dim& b) {
+    return std::abs(a.stride) > std::abs(b.stride);
+  });
   for (auto& x : red) push_merged(p.red, x);
   if (p.red.empty()) p.red.push_back({1, 0});
   return p;
@@ -149,24 +152,26 @@ Plan make_plan(const array& in, const std::vector<int>& axes) {
 template <typename T>
 using sum_out_t = std::conditional_t<
     std::is_same_v<T, bool>, int32_t,
-    std::conditional_t<std::is_integral_v<T> && std::is_signed_v<T>,
-                       std::conditional_t<(sizeof(T) <= 4), int32_t, int64_t>,
-                       std::conditional_t<std::is_integral_v<T>,
-                                          std::conditional_t<(sizeof(T) <= 4), uint32_t, uint64_t>,
-                                          T>>>;
+    std::conditional_t<
+        std::is_integral_v<T> && std::is_signed_v<T>,
+        std::conditional_t<(sizeof(T) <= 4), int32_t, int64_t>,
+        std::conditional_t<std::is_integral_v<T>,
+                           std::conditional_t<(sizeof(T) <= 4), uint32_t, uint64_t>, T>>>;
 
 // Accumulators of sums and products: integers wrap (computed modulo 2^64, then truncated),
 // floats accumulate in double, complex in complex<double>.
 template <typename T>
-using arith_acc_t = std::conditional_t<
-    std::is_integral_v<T>, uint64_t,
-    std::conditional_t<is_cplx_v<T>, std::complex<double>, double>>;
+using arith_acc_t =
+    std::conditional_t<std::is_integral_v<T>, uint64_t,
+                       std::conditional_t<is_cplx_v<T>, std::complex<double>, double>>;
 
 template <typename T, typename A>
 inline A widen(T v) {
   if constexpr (std::is_integral_v<T>) {
-    if constexpr (std::is_signed_v<T>) return A(int64_t(v));
-    else return A(v);
+    if constexpr (std::is_signed_v<T>)
+      return A(int64_t(v));
+    else
+      return A(v);
   } else if constexpr (is_cplx_v<T>) {
     return A(double(v.real()), double(v.imag()));
   } else {
@@ -177,8 +182,10 @@ inline A widen(T v) {
 template <typename Out, typename A>
 inline Out narrow(A a) {
   if constexpr (std::is_same_v<Out, complex64_t>) {
-    if constexpr (std::is_same_v<A, std::complex<double>>) return Out(float(a.real()), float(a.imag()));
-    else return Out(a);
+    if constexpr (std::is_same_v<A, std::complex<double>>)
+      return Out(float(a.real()), float(a.imag()));
+    else
+      return Out(a);
   } else if constexpr (std::is_same_v<Out, bool>) {
     return bool(a);
   } else if constexpr (std::is_integral_v<Out>) {
@@ -243,7 +250,8 @@ struct ExtremeOp {
   using Out = T;
   static Acc init() {
     if constexpr (is_cplx_v<T>) {
-      float v = Max ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::infinity();
+      float v =
+          Max ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::infinity();
       return Acc(v, v);
     } else if constexpr (std::is_same_v<T, bool>) {
       return !Max;
@@ -293,9 +301,12 @@ struct ExtremeOp {
 
 template <typename T>
 inline bool nonzero(T v) {
-  if constexpr (is_cplx_v<T>) return v.real() != 0 || v.imag() != 0;
-  else if constexpr (is_half_v<T>) return float(v) != 0;
-  else return v != T(0);
+  if constexpr (is_cplx_v<T>)
+    return v.real() != 0 || v.imag() != 0;
+  else if constexpr (is_half_v<T>)
+    return float(v) != 0;
+  else
+    return v != T(0);
 }
 
 template <typename T, bool IsAnd>
@@ -325,15 +336,18 @@ void col_accumulate(typename Op::Acc* acc, const T* x, size_t m, float* tmp) {
       f = tmp;
     }
     rk.add_f64(acc, f, m);
-  } else if constexpr ((std::is_same_v<Op, ExtremeOp<T, true>> || std::is_same_v<Op, ExtremeOp<T, false>>) &&
-                       (std::is_same_v<T, float> || is_half_v<T>)) {
+  } else if constexpr ((std::is_same_v<Op, ExtremeOp<T, true>> ||
+                        std::is_same_v<Op, ExtremeOp<T, false>>)&&(std::is_same_v<T, float> ||
+                                                                   is_half_v<T>)) {
     const float* f = reinterpret_cast<const float*>(x);
     if constexpr (is_half_v<T>) {
       to_f32(x, tmp, m, 1);
       f = tmp;
     }
-    if constexpr (std::is_same_v<Op, ExtremeOp<T, true>>) rk.maxacc_f32(acc, f, m);
-    else rk.minacc_f32(acc, f, m);
+    if constexpr (std::is_same_v<Op, ExtremeOp<T, true>>)
+      rk.maxacc_f32(acc, f, m);
+    else
+      rk.minacc_f32(acc, f, m);
   } else {
     for (size_t c = 0; c < m; ++c) acc[c] = Op::combine(acc[c], Op::elem(x[c]));
     (void)tmp;
@@ -367,7 +381,8 @@ void reduce_typed(const array& in, array& out, const std::vector<int>& axes) {
     size_t nouter = count_of(kept_outer);
     constexpr size_t TM = 1024;
     size_t ntiles = (m + TM - 1) / TM;
-    size_t grain = std::max<size_t>(1, (size_t(1) << 16) / std::max<size_t>(1, nred * std::min(m, TM)));
+    size_t grain =
+        std::max<size_t>(1, (size_t(1) << 16) / std::max<size_t>(1, nred * std::min(m, TM)));
     cpu::parallel_for(nouter * ntiles, grain, [&](size_t u0, size_t u1) {
       alignas(64) Acc acc[TM];
       alignas(64) float tmp[TM];
@@ -390,7 +405,8 @@ void reduce_typed(const array& in, array& out, const std::vector<int>& axes) {
   auto reduce_one = [&](int64_t off) {
     Acc a = Op::init();
     for (size_t r = 0; r < nred_outer; ++r)
-      a = Op::combine(a, Op::row(base + off + offset_of(red_outer, r), size_t(inner.size), inner.stride));
+      a = Op::combine(
+          a, Op::row(base + off + offset_of(red_outer, r), size_t(inner.size), inner.stride));
     return a;
   };
 
@@ -437,10 +453,11 @@ const char* row_data(const array& in, allocator::Buffer& owned) {
   const char* src = in.data<char>();
   char* dst = static_cast<char*>(owned.ptr);
   int64_t sz = int64_t(in.itemsize());
-  cpu::for_each_row<2>(L, size_t(sz), [&](const std::array<int64_t, 2>& off, size_t n,
-                                           const std::array<int64_t, 2>& s) {
-    fn(src + off[0] * sz, dst + off[1] * sz, n, s[0]);
-  });
+  cpu::for_each_row<2>(
+      L, size_t(sz),
+      [&](const std::array<int64_t, 2>& off, size_t n, const std::array<int64_t, 2>& s) {
+        fn(src + off[0] * sz, dst + off[1] * sz, n, s[0]);
+      });
   return dst;
 }
 
@@ -564,170 +581,150 @@ void ArgReduce::eval_cpu(const std::vector<array>& inputs, array& out) {
   });
 }
 
-void Softmax::eval_cpu(const std::vector<array>& inputs, array& out) {
-  const array& in = inputs[0];
+// The frame the row-wise primitives (softmax, logsumexp, var, median) share: output memory,
+// a row-contiguous view of the input, its last axis as rows, floating dtypes only. Calls
+// body(T{}, x, y, n, rows) with the input's element type.
+template <typename Body>
+void float_rows(const char* op, const array& in, array& out, Body&& body) {
   out.set_data(allocator::malloc(out.nbytes()));
   if (out.size() == 0) return;
   OwnedBuffer owned;
   const char* src = row_data(in, owned.b);
-  size_t n = size_t(in.shape(in.ndim() - 1)), rows = in.size() / n;
+  size_t n = in.ndim() ? size_t(in.shape(in.ndim() - 1)) : 1;
+  // Same-shape outputs (softmax) have n values per row; reductions have one.
+  size_t rows = out.size() == in.size() ? out.size() / n : out.size();
   dispatch_dtype(in.dtype(), [&](auto zero) {
     using T = decltype(zero);
     if constexpr (std::is_floating_point_v<T> || is_half_v<T>) {
-      using W = work_t<T>;
-      const T* x = reinterpret_cast<const T*>(src);
-      T* y = out.data<T>();
-      // Outputs past the caches: each row is computed in an L1/L2 scratch and streamed out
-      // with non-temporal stores (no read-for-ownership of the destination).
-      bool stream_out = std::is_same_v<T, float> && out.nbytes() >= (size_t(16) << 20) && n <= 16384;
-      over_rows(rows, n, [&](size_t r0, size_t r1) {
-        std::vector<W> buf(std::is_same_v<T, W> && !stream_out ? 0 : n);
-        for (size_t r = r0; r < r1; ++r) {
-          const T* xr = x + r * n;
-          T* yr = y + r * n;
-          if constexpr (std::is_same_v<T, float>) {
-            reduce_kernels().softmax_f32(xr, yr, n, stream_out ? buf.data() : nullptr);
-          } else if constexpr (std::is_same_v<T, double>) {
-            double m = -std::numeric_limits<double>::infinity();
-            bool nan = false;
-            for (size_t i = 0; i < n; ++i) {
-              nan |= xr[i] != xr[i];
-              m = std::max(m, xr[i]);
-            }
-            if (nan) m = std::numeric_limits<double>::quiet_NaN();
-            double sum = 0;
-            for (size_t i = 0; i < n; ++i) sum += (yr[i] = std::exp(xr[i] - m));
-            for (size_t i = 0; i < n; ++i) yr[i] /= sum;
-          } else {
-            W* b = buf.data();
-            load_row<T, W>(xr, n, b);
-            reduce_kernels().softmax_f32(b, b, n, nullptr);
-            from_f32(b, yr, n);
-          }
-        }
-      });
+      body(zero, reinterpret_cast<const T*>(src), out.data<T>(), n, rows);
     } else {
-      throw std::invalid_argument("[softmax] Unsupported dtype.");
+      throw std::invalid_argument(std::string("[") + op + "] Unsupported dtype.");
     }
   });
+}
+
+// Maximum of a row, NaN if any element is NaN (as MLX's max).
+static double max_nan(const double* x, size_t n) {
+  double m = -std::numeric_limits<double>::infinity();
+  bool nan = false;
+  for (size_t i = 0; i < n; ++i) {
+    nan |= x[i] != x[i];
+    m = std::max(m, x[i]);
+  }
+  return nan ? std::numeric_limits<double>::quiet_NaN() : m;
+}
+
+void Softmax::eval_cpu(const std::vector<array>& inputs, array& out) {
+  float_rows("softmax", inputs[0], out,
+             [&](auto zero, const auto* x, auto* y, size_t n, size_t rows) {
+               using T = decltype(zero);
+               using W = work_t<T>;
+               // Outputs past the caches: each row is computed in an L1/L2 scratch and streamed out
+               // with non-temporal stores (no read-for-ownership of the destination).
+               bool stream_out =
+                   std::is_same_v<T, float> && out.nbytes() >= (size_t(16) << 20) && n <= 16384;
+               over_rows(rows, n, [&](size_t r0, size_t r1) {
+                 std::vector<W> buf(std::is_same_v<T, W> && !stream_out ? 0 : n);
+                 for (size_t r = r0; r < r1; ++r) {
+                   const T* xr = x + r * n;
+                   T* yr = y + r * n;
+                   if constexpr (std::is_same_v<T, float>) {
+                     reduce_kernels().softmax_f32(xr, yr, n, stream_out ? buf.data() : nullptr);
+                   } else if constexpr (std::is_same_v<T, double>) {
+                     double m = max_nan(xr, n);
+                     double sum = 0;
+                     for (size_t i = 0; i < n; ++i) sum += (yr[i] = std::exp(xr[i] - m));
+                     for (size_t i = 0; i < n; ++i) yr[i] /= sum;
+                   } else {
+                     W* b = buf.data();
+                     load_row<T, W>(xr, n, b);
+                     reduce_kernels().softmax_f32(b, b, n, nullptr);
+                     from_f32(b, yr, n);
+                   }
+                 }
+               });
+             });
 }
 
 void LogSumExp::eval_cpu(const std::vector<array>& inputs, array& out) {
-  const array& in = inputs[0];
-  out.set_data(allocator::malloc(out.nbytes()));
-  if (out.size() == 0) return;
-  OwnedBuffer owned;
-  const char* src = row_data(in, owned.b);
-  size_t n = size_t(in.shape(in.ndim() - 1)), rows = out.size();
-  dispatch_dtype(in.dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    if constexpr (std::is_floating_point_v<T> || is_half_v<T>) {
-      using W = work_t<T>;
-      const T* x = reinterpret_cast<const T*>(src);
-      T* y = out.data<T>();
-      over_rows(rows, n, [&](size_t r0, size_t r1) {
-        std::vector<W> buf(std::is_same_v<T, W> ? 0 : n);
-        for (size_t r = r0; r < r1; ++r) {
-          const T* xr = x + r * n;
-          if constexpr (std::is_same_v<T, float>) {
-            y[r] = n ? reduce_kernels().logsumexp_f32(xr, n) : -std::numeric_limits<float>::infinity();
-          } else if constexpr (std::is_same_v<T, double>) {
-            double m = -std::numeric_limits<double>::infinity();
-            bool nan = false;
-            for (size_t i = 0; i < n; ++i) {
-              nan |= xr[i] != xr[i];
-              m = std::max(m, xr[i]);
-            }
-            if (nan || std::isinf(m)) {
-              y[r] = nan ? std::numeric_limits<double>::quiet_NaN() : m;
-              continue;
-            }
-            double sum = 0;
-            for (size_t i = 0; i < n; ++i) sum += std::exp(xr[i] - m);
-            y[r] = m + std::log(sum);
-          } else {
-            W* b = buf.data();
-            load_row<T, W>(xr, n, b);
-            float v = n ? reduce_kernels().logsumexp_f32(b, n) : -std::numeric_limits<float>::infinity();
-            y[r] = T(v);
-          }
-        }
-      });
-    } else {
-      throw std::invalid_argument("[logsumexp] Unsupported dtype.");
-    }
-  });
+  float_rows("logsumexp", inputs[0], out,
+             [&](auto zero, const auto* x, auto* y, size_t n, size_t rows) {
+               using T = decltype(zero);
+               using W = work_t<T>;
+               over_rows(rows, n, [&](size_t r0, size_t r1) {
+                 std::vector<W> buf(std::is_same_v<T, W> ? 0 : n);
+                 for (size_t r = r0; r < r1; ++r) {
+                   const T* xr = x + r * n;
+                   if constexpr (std::is_same_v<T, float>) {
+                     y[r] = n ? reduce_kernels().logsumexp_f32(xr, n)
+                              : -std::numeric_limits<float>::infinity();
+                   } else if constexpr (std::is_same_v<T, double>) {
+                     double m = max_nan(xr, n);
+                     if (!std::isfinite(m)) {  // NaN, or a row of +-inf
+                       y[r] = m;
+                       continue;
+                     }
+                     double sum = 0;
+                     for (size_t i = 0; i < n; ++i) sum += std::exp(xr[i] - m);
+                     y[r] = m + std::log(sum);
+                   } else {
+                     W* b = buf.data();
+                     load_row<T, W>(xr, n, b);
+                     float v = n ? reduce_kernels().logsumexp_f32(b, n)
+                                 : -std::numeric_limits<float>::infinity();
+                     y[r] = T(v);
+                   }
+                 }
+               });
+             });
 }
 
 void VarianceLast::eval_cpu(const std::vector<array>& inputs, array& out) {
-  const array& in = inputs[0];
-  out.set_data(allocator::malloc(out.nbytes()));
-  if (out.size() == 0) return;
-  OwnedBuffer owned;
-  const char* src = row_data(in, owned.b);
-  size_t n = in.ndim() ? size_t(in.shape(in.ndim() - 1)) : 1, rows = out.size();
-  double denom = std::max(double(n) - double(ddof_), 0.0);
-  dispatch_dtype(in.dtype(), [&](auto zero) {
+  float_rows("var", inputs[0], out, [&](auto zero, const auto* x, auto* y, size_t n, size_t rows) {
     using T = decltype(zero);
-    if constexpr (std::is_floating_point_v<T> || is_half_v<T>) {
-      const T* x = reinterpret_cast<const T*>(src);
-      T* y = out.data<T>();
-      over_rows(rows, n, [&](size_t r0, size_t r1) {
-        for (size_t r = r0; r < r1; ++r) {
-          const T* xr = x + r * n;
-          double mean = 0;
-          for (size_t i = 0; i < n; ++i) mean += double(xr[i]);
-          mean /= double(n);
-          double ss = 0;
-          for (size_t i = 0; i < n; ++i) {
-            double d = double(xr[i]) - mean;
-            ss += d * d;
-          }
-          double v = ss / denom;
-          if (sqrt_) v = std::sqrt(v);
-          y[r] = T(v);
+    double denom = std::max(double(n) - double(ddof_), 0.0);
+    over_rows(rows, n, [&](size_t r0, size_t r1) {
+      for (size_t r = r0; r < r1; ++r) {
+        const T* xr = x + r * n;
+        double mean = 0;
+        for (size_t i = 0; i < n; ++i) mean += double(xr[i]);
+        mean /= double(n);
+        double ss = 0;
+        for (size_t i = 0; i < n; ++i) {
+          double d = double(xr[i]) - mean;
+          ss += d * d;
         }
-      });
-    } else {
-      throw std::invalid_argument("[var] Unsupported dtype.");
-    }
+        double v = ss / denom;
+        if (sqrt_) v = std::sqrt(v);
+        y[r] = T(v);
+      }
+    });
   });
 }
 
 void MedianLast::eval_cpu(const std::vector<array>& inputs, array& out) {
-  const array& in = inputs[0];
-  out.set_data(allocator::malloc(out.nbytes()));
-  if (out.size() == 0) return;
-  OwnedBuffer owned;
-  const char* src = row_data(in, owned.b);
-  size_t n = size_t(in.shape(in.ndim() - 1)), rows = out.size();
-  dispatch_dtype(in.dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    if constexpr (std::is_floating_point_v<T> || is_half_v<T>) {
-      using W = work_t<T>;
-      const T* x = reinterpret_cast<const T*>(src);
-      T* y = out.data<T>();
-      over_rows(rows, n * 8, [&](size_t r0, size_t r1) {
-        std::vector<W> buf(n);
-        for (size_t r = r0; r < r1; ++r) {
-          const T* xr = x + r * n;
-          for (size_t i = 0; i < n; ++i) buf[i] = W(xr[i]);
-          // MLX takes the middle of the sorted row, where NaN sorts last.
-          auto less = [](W a, W b) { return a < b || (a == a && b != b); };
-          size_t mid = n / 2;
-          std::nth_element(buf.begin(), buf.begin() + mid, buf.end(), less);
-          W v = buf[mid];
-          if (n % 2 == 0) {
-            W lo = *std::max_element(buf.begin(), buf.begin() + mid, less);
-            v = (v + lo) * W(0.5);
-          }
-          y[r] = T(v);
-        }
-      });
-    } else {
-      throw std::invalid_argument("[median] Unsupported dtype.");
-    }
-  });
+  float_rows("median", inputs[0], out,
+             [&](auto zero, const auto* x, auto* y, size_t n, size_t rows) {
+               using T = decltype(zero);
+               using W = work_t<T>;
+               over_rows(rows, n * 8, [&](size_t r0, size_t r1) {
+                 std::vector<W> buf(n);
+                 for (size_t r = r0; r < r1; ++r) {
+                   const T* xr = x + r * n;
+                   for (size_t i = 0; i < n; ++i) buf[i] = W(xr[i]);
+                   // MLX takes the middle of the sorted row, where NaN sorts last.
+                   auto less = [](W a, W b) { return a < b || (a == a && b != b); };
+                   size_t mid = n / 2;
+                   std::nth_element(buf.begin(), buf.begin() + mid, buf.end(), less);
+                   W v = buf[mid];
+                   if (n % 2 == 0) {
+                     W lo = *std::max_element(buf.begin(), buf.begin() + mid, less);
+                     v = (v + lo) * W(0.5);
+                   }
+                   y[r] = T(v);
+                 }
+               });
+             });
 }
 
 void AllEqual::eval_cpu(const std::vector<array>& inputs, array& out) {
@@ -742,33 +739,34 @@ void AllEqual::eval_cpu(const std::vector<array>& inputs, array& out) {
       const T* pa = a.data<T>();
       const T* pb = b.data<T>();
       bool en = equal_nan_;
-      cpu::for_each_row<2>(L, sizeof(T), [&](const std::array<int64_t, 2>& off, size_t n,
-                                               const std::array<int64_t, 2>& s) {
-        if (!equal.load(std::memory_order_relaxed)) return;
-        for (size_t i = 0; i < n; ++i) {
-          T x = pa[off[0] + int64_t(i) * s[0]], y = pb[off[1] + int64_t(i) * s[1]];
-          bool eq;
-          if constexpr (is_cplx_v<T>) {
-            eq = x == y;
-            if (!eq && en) {
-              bool xn = x.real() != x.real() || x.imag() != x.imag();
-              bool yn = y.real() != y.real() || y.imag() != y.imag();
-              eq = xn && yn;
+      cpu::for_each_row<2>(
+          L, sizeof(T),
+          [&](const std::array<int64_t, 2>& off, size_t n, const std::array<int64_t, 2>& s) {
+            if (!equal.load(std::memory_order_relaxed)) return;
+            for (size_t i = 0; i < n; ++i) {
+              T x = pa[off[0] + int64_t(i) * s[0]], y = pb[off[1] + int64_t(i) * s[1]];
+              bool eq;
+              if constexpr (is_cplx_v<T>) {
+                eq = x == y;
+                if (!eq && en) {
+                  bool xn = x.real() != x.real() || x.imag() != x.imag();
+                  bool yn = y.real() != y.real() || y.imag() != y.imag();
+                  eq = xn && yn;
+                }
+              } else if constexpr (is_half_v<T>) {
+                float fx = float(x), fy = float(y);
+                eq = fx == fy || (en && fx != fx && fy != fy);
+              } else if constexpr (std::is_floating_point_v<T>) {
+                eq = x == y || (en && x != x && y != y);
+              } else {
+                eq = x == y;
+              }
+              if (!eq) {
+                equal.store(false, std::memory_order_relaxed);
+                return;
+              }
             }
-          } else if constexpr (is_half_v<T>) {
-            float fx = float(x), fy = float(y);
-            eq = fx == fy || (en && fx != fx && fy != fy);
-          } else if constexpr (std::is_floating_point_v<T>) {
-            eq = x == y || (en && x != x && y != y);
-          } else {
-            eq = x == y;
-          }
-          if (!eq) {
-            equal.store(false, std::memory_order_relaxed);
-            return;
-          }
-        }
-      });
+          });
     });
   }
   *out.data<bool>() = equal.load();
