@@ -37,6 +37,7 @@ function install(mx) {
 
   require('./ops_reduce').installMethods(proto, mx);
   require('./ops_elementwise').installMethods(proto, mx);
+  for (const g of ['creation', 'index', 'shape', 'sort']) require(`./ops_${g}`).installMethods(proto, mx);
 
   // JS extras.
   def('toTypedArray', function toTypedArray() { return this._toTypedArray(); });

@@ -286,4 +286,6 @@ require('./ops_reduce').install(mx);
 
 require('./ops_elementwise').install(mx);
 
+for (const g of ['creation', 'index', 'shape', 'sort']) require(`./ops_${g}`).install(mx);
+
 require('./array_methods').install(mx);

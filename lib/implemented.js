@@ -21,6 +21,10 @@ module.exports = {
     'device_count',
     ...require('./ops_elementwise').NAMES,
     ...require('./ops_reduce').NAMES,
+    ...require('./ops_creation').NAMES,
+    ...require('./ops_index').NAMES,
+    ...require('./ops_shape').NAMES,
+    ...require('./ops_sort').NAMES,
   ],
   arrayMembers: [
     'shape', 'dtype', 'ndim', 'size', 'itemsize', 'nbytes', 'T', 'item', 'tolist', 'astype',
@@ -28,5 +32,9 @@ module.exports = {
     'toTypedArray', 'eval', 'dispose',
     ...require('./ops_reduce').METHODS,
     ...require('./ops_elementwise').METHODS,
+    ...require('./ops_creation').METHODS,
+    ...require('./ops_index').METHODS,
+    ...require('./ops_shape').METHODS,
+    ...require('./ops_sort').METHODS,
   ],
 };

@@ -160,3 +160,8 @@ array array_equal(const array& a, const array& b, bool equal_nan = false, Stream
 // ---- end of reductions --------------------------------------------------------------------
 
 }  // namespace mlx::core
+
+#include "ops_creation.h"
+#include "ops_index.h"
+#include "ops_shape.h"
+#include "ops_sort.h"

@@ -85,6 +85,10 @@ void define_functions(Napi::Env env, Napi::Object target, const FunctionEntry (&
 void init_convert(Napi::Env env, Napi::Object exports);
 void init_ops(Napi::Env env, Napi::Object exports);
 void init_ops_reduce(Napi::Env env, Napi::Object exports);  // ops_reduce_binding.cpp
+void init_ops_creation(Napi::Env env, Napi::Object exports);  // ops_creation_binding.cpp
+void init_ops_index(Napi::Env env, Napi::Object exports);     // ops_index_binding.cpp
+void init_ops_shape(Napi::Env env, Napi::Object exports);     // ops_shape_binding.cpp
+void init_ops_sort(Napi::Env env, Napi::Object exports);      // ops_sort_binding.cpp
 void init_diagnostics(Napi::Env env, Napi::Object exports);  // `_diag`: hardware oracles for tests
 
 }  // namespace mlxjs

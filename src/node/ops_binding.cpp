@@ -243,6 +243,10 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   };
   define_functions(env, exports, entries);
   init_ops_reduce(env, exports);
+  init_ops_creation(env, exports);
+  init_ops_index(env, exports);
+  init_ops_shape(env, exports);
+  init_ops_sort(env, exports);
 }
 
 }  // namespace mlxjs

@@ -1,0 +1,4 @@
+// Sorting ops: sort, argsort, partition, argpartition, topk, searchsorted
+#include "ops.h"
+
+namespace mlx::core {}  // namespace mlx::core
