@@ -168,6 +168,18 @@ Napi::Value Dispose(Info info) {
   report(info.Env(), 0);
   return info.Env().Undefined();
 }
+// Python's `a[idx] = v` and `a += b` rebind the array object to a new graph node: this
+// object now holds other's array (the two JS objects share it, as views share data).
+Napi::Value Replace(Info info) {
+  ArrayWrap* w = ArrayWrap::UnwrapThis(info);
+  if (info.Length() < 1) throw Napi::TypeError::New(info.Env(), "[array] _replace expects an mx.array.");
+  array other = to_array(info[0], "array", "other");
+  tl_released += w->reported_;
+  w->array_ = std::move(other);
+  w->reported_ = int64_t(w->array_->nbytes()) + 256;
+  report(info.Env(), w->reported_);
+  return info.This();
+}
 Napi::Value IsDisposed(Info info) {
   return Napi::Boolean::New(info.Env(), !ArrayWrap::UnwrapThis(info)->array_.has_value());
 }
@@ -198,7 +210,7 @@ void ArrayWrap::Define(Napi::Env env, Napi::Object exports) {
   static const FunctionEntry methods[] = {
       {"_shape", Shape}, {"_dtype", DtypeIndex}, {"_size", Size}, {"_ndim", Ndim},
       {"_item", ArrayItem}, {"_toTypedArray", ArrayToTypedArray}, {"_repr", Repr},
-      {"_eval", Eval}, {"_dispose", Dispose}, {"_disposed", IsDisposed},
+      {"_eval", Eval}, {"_dispose", Dispose}, {"_disposed", IsDisposed}, {"_replace", Replace},
   };
   define_functions(env, proto, methods);
   exports.Set("array", ctor);
