@@ -25,6 +25,8 @@ module.exports = {
     ...require('./ops_index').NAMES,
     ...require('./ops_shape').NAMES,
     ...require('./ops_sort').NAMES,
+    ...require('./random').NAMES,
+    ...require('./io').NAMES,
   ],
   arrayMembers: [
     'shape', 'dtype', 'ndim', 'size', 'itemsize', 'nbytes', 'T', 'item', 'tolist', 'astype',

@@ -4,7 +4,7 @@
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-pkgs=(cmake ninja-build g++ make python3 python3-numpy libopenblas-dev libgtest-dev ccache)
+pkgs=(cmake ninja-build g++ make python3 python3-numpy libopenblas-dev libgtest-dev ccache zlib1g-dev)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs libnode-dev)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 missing=()

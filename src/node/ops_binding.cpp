@@ -247,6 +247,8 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   init_ops_index(env, exports);
   init_ops_shape(env, exports);
   init_ops_sort(env, exports);
+  init_random(env, exports);
+  init_io(env, exports);
 }
 
 }  // namespace mlxjs
