@@ -174,6 +174,11 @@ export type TypedArray =
 export interface NestedArray extends ReadonlyArray<Scalar | array | NestedArray> {}
 /** What the engine converts to an array where Python takes \`array\`. */
 export type ArrayLike = array | Scalar | NestedArray | TypedArray;
+/** One component of an index (lib/indexing.js): an integer, a slice ('1:3', '::-1' or
+ *  {start, stop, step}), '...', null (newaxis), an integer index array or a boolean mask. */
+export type IndexComponent = number | bigint | boolean | string | null |
+  { start?: number | bigint | null; stop?: number | bigint | null; step?: number | bigint | null } |
+  array | NestedArray | TypedArray;
 /** The result of \`tolist()\`: nested Arrays of numbers, bigints (64-bit ints), booleans, complex. */
 export type NestedList = Array<number | bigint | boolean | { re: number; im: number } | NestedList>;
 /** Python's \`StreamOrDevice\`: a Stream, a Device, mx.cpu / mx.gpu, or null for the default. */
@@ -262,6 +267,10 @@ const EXTRAS = {
   toTypedArray: '/** The data as a TypedArray of the matching type (evaluates). */\n  toTypedArray(): TypedArray;',
   eval: '/** Evaluates this array; returns it. */\n  eval(): this;',
   dispose: '/** Frees the array\'s memory now. */\n  dispose(): void;\n  [Symbol.dispose](): void;',
+  // Python's subscripts (lib/indexing.js): a[idx], a[idx] = v, a.at[idx].add(v).
+  get: '/** Python\'s `a[idx]`: one argument per index component. */\n  get(...index: IndexComponent[]): array;',
+  set: '/** Python\'s `a[idx] = value` (in place; returns this): the index components, then the value. */\n  set(...indexAndValue: (IndexComponent | ArrayLike)[]): this;',
+  at: '/** Python\'s `a.at[idx]`: updates that accumulate over repeated indices (new arrays). */\n  at(...index: IndexComponent[]): { add(value: ArrayLike): array; subtract(value: ArrayLike): array; multiply(value: ArrayLike): array; divide(value: ArrayLike): array; maximum(value: ArrayLike): array; minimum(value: ArrayLike): array };',
 };
 
 // ---------------------------------------------------------------------------------------------
