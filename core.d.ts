@@ -12,6 +12,11 @@ export type TypedArray =
 export interface NestedArray extends ReadonlyArray<Scalar | array | NestedArray> {}
 /** What the engine converts to an array where Python takes `array`. */
 export type ArrayLike = array | Scalar | NestedArray | TypedArray;
+/** One component of an index (lib/indexing.js): an integer, a slice ('1:3', '::-1' or
+ *  {start, stop, step}), '...', null (newaxis), an integer index array or a boolean mask. */
+export type IndexComponent = number | bigint | boolean | string | null |
+  { start?: number | bigint | null; stop?: number | bigint | null; step?: number | bigint | null } |
+  array | NestedArray | TypedArray;
 /** The result of `tolist()`: nested Arrays of numbers, bigints (64-bit ints), booleans, complex. */
 export type NestedList = Array<number | bigint | boolean | { re: number; im: number } | NestedList>;
 /** Python's `StreamOrDevice`: a Stream, a Device, mx.cpu / mx.gpu, or null for the default. */
@@ -204,6 +209,228 @@ export interface array {
   readonly real: array;
   /** The imaginary part (float32 for complex64; zeros otherwise). */
   readonly imag: array;
+  /** Python: `array.diagonal(offset=0, axis1=0, axis2=1, stream=None)` */
+  diagonal(options?: { offset?: number; axis1?: number; axis2?: number; stream?: StreamOrDevice }): array;
+  diagonal(offset: number, options?: { axis1?: number; axis2?: number; stream?: StreamOrDevice }): array;
+  diagonal(offset: number, axis1: number, options?: { axis2?: number; stream?: StreamOrDevice }): array;
+  diagonal(offset: number, axis1: number, axis2: number, options?: { stream?: StreamOrDevice }): array;
+  diagonal(offset: number, axis1: number, axis2: number, stream: StreamOrDevice): array;
+  /** Python: `array.diag(k=0, *, stream=None)` */
+  diag(options?: { k?: number; stream?: StreamOrDevice }): array;
+  diag(k: number, options?: { stream?: StreamOrDevice }): array;
+  /** Python's `a[idx]`: one argument per index component. */
+  get(...index: IndexComponent[]): array;
+  /** Python's `a[idx] = value` (in place; returns this): the index components, then the value. */
+  set(...indexAndValue: (IndexComponent | ArrayLike)[]): this;
+  /** Python's `a.at[idx]`: updates that accumulate over repeated indices (new arrays). */
+  at(...index: IndexComponent[]): { add(value: ArrayLike): array; subtract(value: ArrayLike): array; multiply(value: ArrayLike): array; divide(value: ArrayLike): array; maximum(value: ArrayLike): array; minimum(value: ArrayLike): array };
+  /** Python: `array.split(indices_or_sections, axis=0, *, stream=None)` */
+  split(options: { indices_or_sections: number | readonly number[]; axis?: number; stream?: StreamOrDevice }): array[];
+  split(indices_or_sections: number | readonly number[], options?: { axis?: number; stream?: StreamOrDevice }): array[];
+  split(indices_or_sections: number | readonly number[], axis: number, options?: { stream?: StreamOrDevice }): array[];
+  /** Python: `array.__repr__()` */
+  __repr__(): string;
+  /** Python: `array.__bool__()` */
+  __bool__(): boolean;
+  /** Python: `array.__int__()` */
+  __int__(): number | bigint;
+  /** Python: `array.__float__()` */
+  __float__(): number;
+  /** Python: `array.__complex__()` */
+  __complex__(): { re: number; im: number };
+  /** Python: `array.__len__()` */
+  __len__(): number;
+  /** Iterates over the first axis (`for (const row of a)`). */
+  __iter__(): IterableIterator<array>;
+  [Symbol.iterator](): IterableIterator<array>;
+  /** Python: `array.__copy__()` */
+  __copy__(): array;
+  /** Python: `array.__deepcopy__(memo)` */
+  __deepcopy__(options: { memo: Record<string, unknown> }): array;
+  __deepcopy__(memo: Record<string, unknown>): array;
+  /** Python: `array.__format__(<pos0>)` */
+  __format__(options: { "<pos0>": unknown }): string;
+  __format__(arg0: unknown): string;
+  /** Python: `array.__array_namespace__(api_version=None)` */
+  __array_namespace__(options?: { api_version?: string | null }): any;
+  __array_namespace__(api_version: string | null): any;
+  /** Python: `array.__add__(other)` */
+  __add__(options: { other: ArrayLike }): array;
+  __add__(other: ArrayLike): array;
+  /** Python: `array.__radd__(other)` */
+  __radd__(options: { other: ArrayLike }): array;
+  __radd__(other: ArrayLike): array;
+  /** Python: `array.__iadd__(other)` */
+  __iadd__(options: { other: ArrayLike }): array;
+  __iadd__(other: ArrayLike): array;
+  /** Python: `array.__sub__(other)` */
+  __sub__(options: { other: ArrayLike }): array;
+  __sub__(other: ArrayLike): array;
+  /** Python: `array.__rsub__(other)` */
+  __rsub__(options: { other: ArrayLike }): array;
+  __rsub__(other: ArrayLike): array;
+  /** Python: `array.__isub__(other)` */
+  __isub__(options: { other: ArrayLike }): array;
+  __isub__(other: ArrayLike): array;
+  /** Python: `array.__mul__(other)` */
+  __mul__(options: { other: ArrayLike }): array;
+  __mul__(other: ArrayLike): array;
+  /** Python: `array.__rmul__(other)` */
+  __rmul__(options: { other: ArrayLike }): array;
+  __rmul__(other: ArrayLike): array;
+  /** Python: `array.__imul__(other)` */
+  __imul__(options: { other: ArrayLike }): array;
+  __imul__(other: ArrayLike): array;
+  /** Python: `array.__truediv__(other)` */
+  __truediv__(options: { other: ArrayLike }): array;
+  __truediv__(other: ArrayLike): array;
+  /** Python: `array.__rtruediv__(other)` */
+  __rtruediv__(options: { other: ArrayLike }): array;
+  __rtruediv__(other: ArrayLike): array;
+  /** Python: `array.__itruediv__(other)` */
+  __itruediv__(options: { other: ArrayLike }): array;
+  __itruediv__(other: ArrayLike): array;
+  /** Python: `array.__div__(other)` */
+  __div__(options: { other: ArrayLike }): array;
+  __div__(other: ArrayLike): array;
+  /** Python: `array.__rdiv__(other)` */
+  __rdiv__(options: { other: ArrayLike }): array;
+  __rdiv__(other: ArrayLike): array;
+  /** Python: `array.__floordiv__(other)` */
+  __floordiv__(options: { other: ArrayLike }): array;
+  __floordiv__(other: ArrayLike): array;
+  /** Python: `array.__rfloordiv__(other)` */
+  __rfloordiv__(options: { other: ArrayLike }): array;
+  __rfloordiv__(other: ArrayLike): array;
+  /** Python: `array.__ifloordiv__(other)` */
+  __ifloordiv__(options: { other: ArrayLike }): array;
+  __ifloordiv__(other: ArrayLike): array;
+  /** Python: `array.__mod__(other)` */
+  __mod__(options: { other: ArrayLike }): array;
+  __mod__(other: ArrayLike): array;
+  /** Python: `array.__rmod__(other)` */
+  __rmod__(options: { other: ArrayLike }): array;
+  __rmod__(other: ArrayLike): array;
+  /** Python: `array.__imod__(other)` */
+  __imod__(options: { other: ArrayLike }): array;
+  __imod__(other: ArrayLike): array;
+  /** Python: `array.__pow__(other)` */
+  __pow__(options: { other: ArrayLike }): array;
+  __pow__(other: ArrayLike): array;
+  /** Python: `array.__rpow__(other)` */
+  __rpow__(options: { other: ArrayLike }): array;
+  __rpow__(other: ArrayLike): array;
+  /** Python: `array.__ipow__(other)` */
+  __ipow__(options: { other: ArrayLike }): array;
+  __ipow__(other: ArrayLike): array;
+  /** Python: `array.__lt__(other)` */
+  __lt__(options: { other: ArrayLike }): array;
+  __lt__(other: ArrayLike): array;
+  /** Python: `array.__le__(other)` */
+  __le__(options: { other: ArrayLike }): array;
+  __le__(other: ArrayLike): array;
+  /** Python: `array.__gt__(other)` */
+  __gt__(options: { other: ArrayLike }): array;
+  __gt__(other: ArrayLike): array;
+  /** Python: `array.__ge__(other)` */
+  __ge__(options: { other: ArrayLike }): array;
+  __ge__(other: ArrayLike): array;
+  /** Python: `array.__and__(other)` */
+  __and__(options: { other: ArrayLike }): array;
+  __and__(other: ArrayLike): array;
+  /** Python: `array.__iand__(other)` */
+  __iand__(options: { other: ArrayLike }): array;
+  __iand__(other: ArrayLike): array;
+  /** Python: `array.__or__(other)` */
+  __or__(options: { other: ArrayLike }): array;
+  __or__(other: ArrayLike): array;
+  /** Python: `array.__ior__(other)` */
+  __ior__(options: { other: ArrayLike }): array;
+  __ior__(other: ArrayLike): array;
+  /** Python: `array.__xor__(other)` */
+  __xor__(options: { other: ArrayLike }): array;
+  __xor__(other: ArrayLike): array;
+  /** Python: `array.__ixor__(other)` */
+  __ixor__(options: { other: ArrayLike }): array;
+  __ixor__(other: ArrayLike): array;
+  /** Python: `array.__lshift__(other)` */
+  __lshift__(options: { other: ArrayLike }): array;
+  __lshift__(other: ArrayLike): array;
+  /** Python: `array.__ilshift__(other)` */
+  __ilshift__(options: { other: ArrayLike }): array;
+  __ilshift__(other: ArrayLike): array;
+  /** Python: `array.__rshift__(other)` */
+  __rshift__(options: { other: ArrayLike }): array;
+  __rshift__(other: ArrayLike): array;
+  /** Python: `array.__irshift__(other)` */
+  __irshift__(options: { other: ArrayLike }): array;
+  __irshift__(other: ArrayLike): array;
+  /** Python: `array.__eq__(other)` */
+  __eq__(options: { other: unknown }): array | boolean;
+  __eq__(other: unknown): array | boolean;
+  /** Python: `array.__ne__(other)` */
+  __ne__(options: { other: unknown }): array | boolean;
+  __ne__(other: unknown): array | boolean;
+  /** Python: `array.__matmul__(other)` */
+  __matmul__(options: { other: ArrayLike }): array;
+  __matmul__(other: ArrayLike): array;
+  /** Python: `array.__imatmul__(other)` */
+  __imatmul__(options: { other: ArrayLike }): array;
+  __imatmul__(other: ArrayLike): array;
+  /** Python: `array.__neg__()` */
+  __neg__(): array;
+  /** Python: `array.__abs__()` */
+  __abs__(): array;
+  /** Python: `array.__invert__()` */
+  __invert__(): array;
+  /** Python: `array.add(other, /, *, stream=None)` */
+  add(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.subtract(other, /, *, stream=None)` */
+  subtract(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.multiply(other, /, *, stream=None)` */
+  multiply(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.divide(other, /, *, stream=None)` */
+  divide(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.floor_divide(other, /, *, stream=None)` */
+  floor_divide(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.remainder(other, /, *, stream=None)` */
+  remainder(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.power(other, /, *, stream=None)` */
+  power(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.equal(other, /, *, stream=None)` */
+  equal(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.not_equal(other, /, *, stream=None)` */
+  not_equal(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.less(other, /, *, stream=None)` */
+  less(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.less_equal(other, /, *, stream=None)` */
+  less_equal(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.greater(other, /, *, stream=None)` */
+  greater(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.greater_equal(other, /, *, stream=None)` */
+  greater_equal(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.bitwise_and(other, /, *, stream=None)` */
+  bitwise_and(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.bitwise_or(other, /, *, stream=None)` */
+  bitwise_or(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.bitwise_xor(other, /, *, stream=None)` */
+  bitwise_xor(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.left_shift(other, /, *, stream=None)` */
+  left_shift(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.right_shift(other, /, *, stream=None)` */
+  right_shift(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.matmul(other, /, *, stream=None)` */
+  matmul(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.logical_and(other, /, *, stream=None)` */
+  logical_and(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.logical_or(other, /, *, stream=None)` */
+  logical_or(other: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.negative(*, stream=None)` */
+  negative(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.bitwise_invert(*, stream=None)` */
+  bitwise_invert(options?: { stream?: StreamOrDevice }): array;
+  /** Python: `array.logical_not(*, stream=None)` */
+  logical_not(options?: { stream?: StreamOrDevice }): array;
 }
 export interface ArrayStatic {
   /** Python: `array(val, dtype=None)` */
@@ -664,4 +891,106 @@ export declare function array_equal(a: ArrayLike, b: ArrayLike, options?: { equa
 export declare function allclose(a: ArrayLike, b: ArrayLike, options?: { rtol?: number; atol?: number; equal_nan?: boolean; stream?: StreamOrDevice }): array;
 export declare function allclose(a: ArrayLike, b: ArrayLike, rtol: number, options?: { atol?: number; equal_nan?: boolean; stream?: StreamOrDevice }): array;
 export declare function allclose(a: ArrayLike, b: ArrayLike, rtol: number, atol: number, options?: { equal_nan?: boolean; stream?: StreamOrDevice }): array;
+/** Python: `take(a, /, indices, axis=None, *, stream=None)` */
+export declare function take(a: ArrayLike, options: { indices: ArrayLike; axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function take(a: ArrayLike, indices: ArrayLike, options?: { axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function take(a: ArrayLike, indices: ArrayLike, axis: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `take_along_axis(a, /, indices, axis=None, *, stream=None)` */
+export declare function take_along_axis(a: ArrayLike, options: { indices: ArrayLike; axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function take_along_axis(a: ArrayLike, indices: ArrayLike, options?: { axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function take_along_axis(a: ArrayLike, indices: ArrayLike, axis: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `put_along_axis(a, /, indices, values, axis, *, stream=None)` */
+export declare function put_along_axis(a: ArrayLike, options: { indices: ArrayLike; values: ArrayLike; axis: number | null; stream?: StreamOrDevice }): array;
+export declare function put_along_axis(a: ArrayLike, indices: ArrayLike, options: { values: ArrayLike; axis: number | null; stream?: StreamOrDevice }): array;
+export declare function put_along_axis(a: ArrayLike, indices: ArrayLike, values: ArrayLike, options: { axis: number | null; stream?: StreamOrDevice }): array;
+export declare function put_along_axis(a: ArrayLike, indices: ArrayLike, values: ArrayLike, axis: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `diagonal(a, offset=0, axis1=0, axis2=1, stream=None)` */
+export declare function diagonal(options: { a: ArrayLike; offset?: number; axis1?: number; axis2?: number; stream?: StreamOrDevice }): array;
+export declare function diagonal(a: ArrayLike, options?: { offset?: number; axis1?: number; axis2?: number; stream?: StreamOrDevice }): array;
+export declare function diagonal(a: ArrayLike, offset: number, options?: { axis1?: number; axis2?: number; stream?: StreamOrDevice }): array;
+export declare function diagonal(a: ArrayLike, offset: number, axis1: number, options?: { axis2?: number; stream?: StreamOrDevice }): array;
+export declare function diagonal(a: ArrayLike, offset: number, axis1: number, axis2: number, options?: { stream?: StreamOrDevice }): array;
+export declare function diagonal(a: ArrayLike, offset: number, axis1: number, axis2: number, stream: StreamOrDevice): array;
+/** Python: `diag(a, /, k=0, *, stream=None)` */
+export declare function diag(a: ArrayLike, options?: { k?: number; stream?: StreamOrDevice }): array;
+export declare function diag(a: ArrayLike, k: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `slice(a, /, start_indices, axes, slice_size, *, stream=None)` */
+export declare function slice(a: ArrayLike, options: { start_indices: ArrayLike; axes: readonly number[]; slice_size: readonly number[]; stream?: StreamOrDevice }): array;
+export declare function slice(a: ArrayLike, start_indices: ArrayLike, options: { axes: readonly number[]; slice_size: readonly number[]; stream?: StreamOrDevice }): array;
+export declare function slice(a: ArrayLike, start_indices: ArrayLike, axes: readonly number[], options: { slice_size: readonly number[]; stream?: StreamOrDevice }): array;
+export declare function slice(a: ArrayLike, start_indices: ArrayLike, axes: readonly number[], slice_size: readonly number[], options?: { stream?: StreamOrDevice }): array;
+/** Python: `slice_update(a, /, update, start_indices, axes, *, stream=None)` */
+export declare function slice_update(a: ArrayLike, options: { update: ArrayLike; start_indices: ArrayLike; axes: readonly number[]; stream?: StreamOrDevice }): array;
+export declare function slice_update(a: ArrayLike, update: ArrayLike, options: { start_indices: ArrayLike; axes: readonly number[]; stream?: StreamOrDevice }): array;
+export declare function slice_update(a: ArrayLike, update: ArrayLike, start_indices: ArrayLike, options: { axes: readonly number[]; stream?: StreamOrDevice }): array;
+export declare function slice_update(a: ArrayLike, update: ArrayLike, start_indices: ArrayLike, axes: readonly number[], options?: { stream?: StreamOrDevice }): array;
+/** Python: `concatenate(arrays, /, axis=0, *, stream=None)` */
+export declare function concatenate(arrays: readonly ArrayLike[], options?: { axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function concatenate(arrays: readonly ArrayLike[], axis: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `concat(arrays, /, axis=0, *, stream=None)` */
+export declare function concat(arrays: readonly ArrayLike[], options?: { axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function concat(arrays: readonly ArrayLike[], axis: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `stack(arrays, /, axis=0, *, stream=None)` */
+export declare function stack(arrays: readonly ArrayLike[], options?: { axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function stack(arrays: readonly ArrayLike[], axis: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `unstack(x, /, *, axis=0, stream=None)` */
+export declare function unstack(x: ArrayLike, options?: { axis?: number; stream?: StreamOrDevice }): array[];
+/** Python: `split(a, /, indices_or_sections, axis=0, *, stream=None)` */
+export declare function split(a: ArrayLike, options: { indices_or_sections: number | readonly number[]; axis?: number; stream?: StreamOrDevice }): array;
+export declare function split(a: ArrayLike, indices_or_sections: number | readonly number[], options?: { axis?: number; stream?: StreamOrDevice }): array;
+export declare function split(a: ArrayLike, indices_or_sections: number | readonly number[], axis: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `repeat(array, /, repeats, axis=None, *, stream=None)` */
+export declare function repeat(array: ArrayLike, options: { repeats: number; axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function repeat(array: ArrayLike, repeats: number, options?: { axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function repeat(array: ArrayLike, repeats: number, axis: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `tile(a, reps, /, *, stream=None)` */
+export declare function tile(a: ArrayLike, reps: number | readonly number[], options?: { stream?: StreamOrDevice }): array;
+/** Python: `pad(a, /, pad_width, mode='constant', constant_values=0, *, stream=None)` */
+export declare function pad(a: ArrayLike, options: { pad_width: number | readonly number[] | readonly [number, number] | readonly readonly [number, number][]; mode?: 'constant' | 'edge' | 'reflect' | 'symmetric'; constant_values?: ArrayLike; stream?: StreamOrDevice }): array;
+export declare function pad(a: ArrayLike, pad_width: number | readonly number[] | readonly [number, number] | readonly readonly [number, number][], options?: { mode?: 'constant' | 'edge' | 'reflect' | 'symmetric'; constant_values?: ArrayLike; stream?: StreamOrDevice }): array;
+export declare function pad(a: ArrayLike, pad_width: number | readonly number[] | readonly [number, number] | readonly readonly [number, number][], mode: 'constant' | 'edge' | 'reflect' | 'symmetric', options?: { constant_values?: ArrayLike; stream?: StreamOrDevice }): array;
+export declare function pad(a: ArrayLike, pad_width: number | readonly number[] | readonly [number, number] | readonly readonly [number, number][], mode: 'constant' | 'edge' | 'reflect' | 'symmetric', constant_values: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `flip(a, /, axis=None, *, stream=None)` */
+export declare function flip(a: ArrayLike, options?: { axis?: number | readonly number[] | null; stream?: StreamOrDevice }): array;
+export declare function flip(a: ArrayLike, axis: number | readonly number[] | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `roll(a, /, shift, axis=None, *, stream=None)` */
+export declare function roll(a: ArrayLike, options: { shift: number | readonly number[]; axis?: number | readonly number[] | null; stream?: StreamOrDevice }): array;
+export declare function roll(a: ArrayLike, shift: number | readonly number[], options?: { axis?: number | readonly number[] | null; stream?: StreamOrDevice }): array;
+export declare function roll(a: ArrayLike, shift: number | readonly number[], axis: number | readonly number[] | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `diff(a, /, n=1, axis=-1, *, stream=None)` */
+export declare function diff(a: ArrayLike, options?: { n?: number; axis?: number; stream?: StreamOrDevice }): array;
+export declare function diff(a: ArrayLike, n: number, options?: { axis?: number; stream?: StreamOrDevice }): array;
+export declare function diff(a: ArrayLike, n: number, axis: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `as_strided(a, /, shape=None, strides=None, offset=0, *, stream=None)` */
+export declare function as_strided(a: ArrayLike, options?: { shape?: readonly number[] | null; strides?: readonly number[] | null; offset?: number; stream?: StreamOrDevice }): array;
+export declare function as_strided(a: ArrayLike, shape: readonly number[] | null, options?: { strides?: readonly number[] | null; offset?: number; stream?: StreamOrDevice }): array;
+export declare function as_strided(a: ArrayLike, shape: readonly number[] | null, strides: readonly number[] | null, options?: { offset?: number; stream?: StreamOrDevice }): array;
+export declare function as_strided(a: ArrayLike, shape: readonly number[] | null, strides: readonly number[] | null, offset: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `broadcast_arrays(*arrays, stream=None)` */
+export declare function broadcast_arrays(...arrays: ArrayLike[]): array[];
+export declare function broadcast_arrays(...args: [...arrays: ArrayLike[], options: { stream?: StreamOrDevice }]): array[];
+/** Python: `broadcast_shapes(*args)` */
+export declare function broadcast_shapes(...args: readonly number[][]): number[];
+/** Python: `atleast_1d(*arys, stream=None)` */
+export declare function atleast_1d(...arys: ArrayLike[]): array | array[];
+export declare function atleast_1d(...args: [...arys: ArrayLike[], options: { stream?: StreamOrDevice }]): array | array[];
+/** Python: `atleast_2d(*arys, stream=None)` */
+export declare function atleast_2d(...arys: ArrayLike[]): array | array[];
+export declare function atleast_2d(...args: [...arys: ArrayLike[], options: { stream?: StreamOrDevice }]): array | array[];
+/** Python: `atleast_3d(*arys, stream=None)` */
+export declare function atleast_3d(...arys: ArrayLike[]): array | array[];
+export declare function atleast_3d(...args: [...arys: ArrayLike[], options: { stream?: StreamOrDevice }]): array | array[];
+/** Python: `unflatten(a, /, axis, shape, *, stream=None)` */
+export declare function unflatten(a: ArrayLike, options: { axis: number; shape: readonly number[]; stream?: StreamOrDevice }): array;
+export declare function unflatten(a: ArrayLike, axis: number, options: { shape: readonly number[]; stream?: StreamOrDevice }): array;
+export declare function unflatten(a: ArrayLike, axis: number, shape: readonly number[], options?: { stream?: StreamOrDevice }): array;
+/** Python: `permute_dims(a, /, axes=None, *, stream=None)` */
+export declare function permute_dims(a: ArrayLike, options?: { axes?: readonly number[] | null; stream?: StreamOrDevice }): array;
+export declare function permute_dims(a: ArrayLike, axes: readonly number[] | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `matrix_transpose(a, /, axes=None, *, stream=None)` (alias of transpose) */
+export declare function matrix_transpose(a: ArrayLike, options?: { axes?: readonly number[] | null; stream?: StreamOrDevice }): array;
+export declare function matrix_transpose(a: ArrayLike, axes: readonly number[] | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `contiguous(a, /, allow_col_major=False, *, stream=None)` */
+export declare function contiguous(a: ArrayLike, options?: { allow_col_major?: boolean; stream?: StreamOrDevice }): array;
+export declare function contiguous(a: ArrayLike, allow_col_major: boolean, options?: { stream?: StreamOrDevice }): array;
 export { _eval as eval, _var as var };

@@ -38,5 +38,7 @@ module.exports = {
     ...require('./ops_index').METHODS,
     ...require('./ops_shape').METHODS,
     ...require('./ops_sort').METHODS,
+    ...require('./array_methods').METHODS,
+    ...require('./array_operators').METHODS,
   ],
 };

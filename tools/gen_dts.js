@@ -80,12 +80,16 @@ const OVERRIDES = {
   'asarray': { params: { a: 'ArrayLike' } },
   'array.reshape': { var: 'number | readonly number[]' },
   'array.transpose': { var: 'number | readonly number[]' },
+  'array.__int__': { ret: 'number | bigint' }, // bigint for int64/uint64, as item()
+  'array.__eq__': { params: { other: 'unknown' } }, // false for non-array-likes, as Python
+  'array.__ne__': { params: { other: 'unknown' } },
 };
 
 const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends ' +
   'false finally for function if import in instanceof new null return super switch this throw true try typeof var void ' +
   'while with let static yield implements interface package private protected public eval arguments').split(' '));
-const ident = (n) => (RESERVED.has(n) ? `${n}_` : n);
+// Unnamed Python parameters ('<pos0>' in the table) get a valid name.
+const ident = (n) => (RESERVED.has(n) ? `${n}_` : n.replace(/^<pos(\d+)>$/, 'arg$1'));
 const key = (n) => (/^[A-Za-z_$][\w$]*$/.test(n) ? n : JSON.stringify(n));
 
 // One Python overload -> TS signatures '(params): ret'.
@@ -271,6 +275,7 @@ const EXTRAS = {
   get: '/** Python\'s `a[idx]`: one argument per index component. */\n  get(...index: IndexComponent[]): array;',
   set: '/** Python\'s `a[idx] = value` (in place; returns this): the index components, then the value. */\n  set(...indexAndValue: (IndexComponent | ArrayLike)[]): this;',
   at: '/** Python\'s `a.at[idx]`: updates that accumulate over repeated indices (new arrays). */\n  at(...index: IndexComponent[]): { add(value: ArrayLike): array; subtract(value: ArrayLike): array; multiply(value: ArrayLike): array; divide(value: ArrayLike): array; maximum(value: ArrayLike): array; minimum(value: ArrayLike): array };',
+  __iter__: '/** Iterates over the first axis (`for (const row of a)`). */\n  __iter__(): IterableIterator<array>;\n  [Symbol.iterator](): IterableIterator<array>;',
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -60,3 +60,36 @@ test('every foundation name exists in mx and is in core.tsv', { skip: !haveTable
     assert.ok(all.has(name) || name === 'copy', `${name} is not an MLX name`);
   }
 });
+
+// Every member of Python's mx.array (array_methods.tsv) exists on mx.array.prototype under its
+// Python name, or its JS name (lib/array_methods.js JS_NAMES: the constructor, get/set for
+// indexing), unless lib/array_methods.js PYTHON_ONLY lists it with the reason JS has no use
+// for it (docs/api.md, "The array object").
+test('every member of mx.array in array_methods.tsv exists, or is documented as Python-only', { skip: !haveTables && 'shared/mlx-api not beside the repository' }, (t) => {
+  const { PYTHON_ONLY, JS_NAMES } = require('../../lib/array_methods');
+  const rows = fs.readFileSync(path.join(tables, 'array_methods.tsv'), 'utf8').trim().split('\n').slice(1);
+  const members = rows.map((line) => line.split('\t')[0]);
+  assert.equal(members.length, 117, 'array_methods.tsv lists 117 members');
+  // The Python-only list names real members, each with a reason, and none that mlxjs has.
+  const proto = mx.array.prototype;
+  for (const [name, why] of Object.entries(PYTHON_ONLY)) {
+    assert.ok(members.includes(name), `PYTHON_ONLY names ${name}, which is not an mx.array member`);
+    assert.ok(typeof why === 'string' && why.length > 20, `PYTHON_ONLY.${name} needs a reason`);
+    assert.ok(!(name in proto), `${name} exists on mx.array.prototype but is listed as Python-only`);
+  }
+  const missing = [];
+  for (const name of members) {
+    if (name in PYTHON_ONLY) continue;
+    const js = JS_NAMES[name] || name;
+    if (name === '__init__') {
+      if (typeof mx.array !== 'function' || proto.constructor !== mx.array) missing.push('__init__ (mx.array as the constructor)');
+    } else if (!(js in proto)) {
+      missing.push(js === name ? name : `${name} (as ${js})`);
+    }
+  }
+  if (!(Symbol.iterator in proto)) missing.push('__iter__ (as [Symbol.iterator])');
+  if (!(Symbol.toPrimitive in proto)) missing.push('[Symbol.toPrimitive] (what `a + b` meets)');
+  t.diagnostic(`mx.array: ${members.length - Object.keys(PYTHON_ONLY).length - missing.length} of ` +
+    `${members.length - Object.keys(PYTHON_ONLY).length} members present; Python-only: ${Object.keys(PYTHON_ONLY).join(', ')}`);
+  assert.deepEqual(missing, [], `missing from mx.array.prototype (${missing.length}):\n  ${missing.join('\n  ')}`);
+});
