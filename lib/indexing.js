@@ -202,7 +202,8 @@ function create(mx) {
   const dev = require('./device');
   const { isArray, weakScalar, fromValue } = conv;
   const S = () => dev.currentStream().index;
-  const int32 = mx.int32;
+  // As MLX: slices and integers become uint32 index arrays (they promote with any index dtype).
+  const uint32 = mx.uint32;
 
   // Basic items only: one view.
   function basicView(a, items, fn) {
@@ -235,7 +236,7 @@ function create(mx) {
   }
 
   function idxArray(it) {
-    return it.k === 'int' ? native.scalar(it.v, int32._index) : it.a;
+    return it.k === 'int' ? native.scalar(it.v, uint32._index) : it.a;
   }
 
   function get(a, comps, fn = 'get') {
@@ -324,7 +325,7 @@ function create(mx) {
     for (const it of indexed) {
       let arr, shape;
       if (it.k === 'slice') {
-        arr = native.arange(it.start, it.start + it.count * it.step, it.step, int32._index, S());
+        arr = native.arange(it.start, it.start + it.count * it.step, it.step, uint32._index, S());
         shape = idxDims.map((d) => (d.k === 'slice' && d.it === it ? it.count : 1));
       } else if (it.k === 'array' || (it.k === 'int' && !intsAsB)) {
         arr = idxArray(it);

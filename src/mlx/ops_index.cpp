@@ -343,6 +343,7 @@ array diag(const array& a, int k, StreamOrDevice sd) {
   if (n64 > INT32_MAX) fail("diag", "The result is too large.");
   int32_t m = int32_t(a.size()), n = int32_t(n64);
   array res = zeros({n, n}, a.dtype(), s);
+  if (m == 0) return res;
   int32_t s1 = std::max(0, -k), s2 = std::max(0, k);
   std::vector<array> idx = {arange(s1, double(s1) + m, 1, int32, s), arange(s2, double(s2) + m, 1, int32, s)};
   return scatter(res, idx, reshape(a, {m, 1, 1}, s), {0, 1}, ScatterOp::None, s, "diag");
