@@ -160,7 +160,6 @@ class HeaderParser {
       ws();
       if (!comma && !eat(')')) error("expected ',' or ')' in the shape");
       if (!comma) break;
-      if (out.size() > 1024) error("too many dimensions");
     }
     if (out.size() == 1 && !comma) error("the shape must be a tuple");
     return out;
