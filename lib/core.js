@@ -289,5 +289,7 @@ require('./ops_elementwise').install(mx);
 for (const g of ['creation', 'index', 'shape', 'sort']) require(`./ops_${g}`).install(mx);
 require('./random').install(mx);
 require('./io').install(mx);
+require('./linalg').install(mx);
+require('./fft').install(mx);
 
 require('./array_methods').install(mx);

@@ -27,6 +27,8 @@ module.exports = {
     ...require('./ops_sort').NAMES,
     ...require('./random').NAMES,
     ...require('./io').NAMES,
+    ...require('./linalg').NAMES,
+    ...require('./fft').NAMES,
   ],
   arrayMembers: [
     'shape', 'dtype', 'ndim', 'size', 'itemsize', 'nbytes', 'T', 'item', 'tolist', 'astype',

@@ -91,6 +91,8 @@ void init_ops_shape(Napi::Env env, Napi::Object exports);     // ops_shape_bindi
 void init_ops_sort(Napi::Env env, Napi::Object exports);      // ops_sort_binding.cpp
 void init_random(Napi::Env env, Napi::Object exports);        // random_binding.cpp
 void init_io(Napi::Env env, Napi::Object exports);            // io_binding.cpp
+void init_linalg(Napi::Env env, Napi::Object exports);        // linalg_binding.cpp
+void init_fft(Napi::Env env, Napi::Object exports);           // fft_binding.cpp
 void init_diagnostics(Napi::Env env, Napi::Object exports);  // `_diag`: hardware oracles for tests
 
 }  // namespace mlxjs

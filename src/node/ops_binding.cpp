@@ -249,6 +249,8 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   init_ops_sort(env, exports);
   init_random(env, exports);
   init_io(env, exports);
+  init_linalg(env, exports);
+  init_fft(env, exports);
 }
 
 }  // namespace mlxjs
