@@ -10,7 +10,7 @@ const args = require('./args');
 // The names this file defines, qualified ('random.normal'); lib/implemented.js lists them.
 const NAMES = ['random.seed', 'random.key', 'random.split', 'random.uniform', 'random.normal',
   'random.randint', 'random.bernoulli', 'random.truncated_normal', 'random.gumbel',
-  'random.categorical', 'random.laplace'];
+  'random.categorical', 'random.laplace', 'random.permutation'];
 
 const I32_MIN = -2147483648, I32_MAX = 2147483647;
 const U64_MAX = 2n ** 64n - 1n;
@@ -175,6 +175,14 @@ function install(mx) {
     const f = (v, d) => Math.fround(v === undefined ? d : Number(v));
     return native.random_laplace(shapeArg(shape, fn), dtypeArg(dtype, fn, byKey.float32)._index, f(loc, 0), f(scale, 1), k,
       S(stream, fn));
+  });
+
+  def('permutation', (x, axis, key, stream) => {
+    const fn = 'random.permutation';
+    const k = keyArg(key, fn);
+    const ax = int32Arg(axis === undefined ? 0 : axis, fn, 'axis');
+    if (typeof x === 'number' || typeof x === 'bigint') return native.random_permutation(int32Arg(x, fn, 'x'), ax, k, S(stream, fn));
+    return native.random_permutation(toArray(x, fn), ax, k, S(stream, fn));
   });
 
   // Python's `mx.random.state`: the list holding the current key, made on first access.

@@ -26,15 +26,20 @@ class RandomBits : public UnaryPrimitive {
   int width_;
 };
 
-// split(key) as two outputs of shape [2]: the rows of bits({2, 2}, key).
-class RandomSplit : public Primitive {
+// Row `row` (0 or 1, shape [2]) of bits({2, 2}, key): the two keys of split(key). One node
+// per row, so a chain of implicit keys holds no multi-output nodes.
+class RandomSplit : public UnaryPrimitive {
  public:
-  using Primitive::Primitive;
-  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  RandomSplit(Stream s, int row) : UnaryPrimitive(s), row_(row) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "RandomSplit"; }
   bool is_equivalent(const Primitive& o) const override {
-    return dynamic_cast<const RandomSplit*>(&o) != nullptr;
+    auto* p = dynamic_cast<const RandomSplit*>(&o);
+    return p && p->row_ == row_;
   }
+
+ private:
+  int row_;
 };
 
 // A draw per element fused with the arithmetic MLX applies to it in separate ops, each

@@ -179,9 +179,9 @@ array bits(const Shape& shape, int width, const std::optional<array>& key, Strea
 
 std::pair<array, array> split(const array& key, StreamOrDevice sd) {
   check_key("split", key);
-  auto out = array::make_arrays({Shape{2}, Shape{2}}, {uint32, uint32},
-                                std::make_shared<RandomSplit>(to_stream(sd)), {key});
-  return {out[0], out[1]};
+  Stream s = to_stream(sd);
+  return {array(Shape{2}, uint32, std::make_shared<RandomSplit>(s, 0), {key}),
+          array(Shape{2}, uint32, std::make_shared<RandomSplit>(s, 1), {key})};
 }
 
 array split(const array& key, int num, StreamOrDevice sd) {
@@ -364,6 +364,25 @@ array laplace(const Shape& shape, Dtype dtype, float loc, float scale,
   check_shape(fn, shape);
   array k = get_key(fn, key);
   return sample(shape, dtype, RandomKind::Laplace, {k}, to_stream(sd), loc, scale);
+}
+
+array permutation(int x, const std::optional<array>& key, StreamOrDevice sd) {
+  const char* fn = "permutation";
+  Shape shape{x};
+  check_shape(fn, shape);
+  Stream s = to_stream(sd);
+  array k = get_key(fn, key);
+  // A stable argsort of x random words (ties keep their order, as MLX's sort does).
+  return argsort(array(shape, uint32, std::make_shared<RandomBits>(s, shape, 4), {k}), -1, s);
+}
+
+array permutation(const array& x, int axis, const std::optional<array>& key, StreamOrDevice sd) {
+  int ax = axis < 0 ? axis + x.ndim() : axis;
+  if (ax < 0 || ax >= x.ndim())
+    throw std::out_of_range("[random.permutation] Invalid axis " + std::to_string(axis) +
+                            " for array with " + std::to_string(x.ndim()) + " dimensions.");
+  Stream s = to_stream(sd);
+  return take(x, permutation(x.shape(ax), key, s), ax, s);
 }
 
 }  // namespace mlx::core::random

@@ -119,6 +119,15 @@ Napi::Value Laplace(Info info) {
   GUARD(WRAP(random::laplace(to_shape(info[0], fn), to_dtype(info[1]), F(2), F(3), A(4), S(5))););
 }
 
+// (x: int or array, axis, key, stream)
+Napi::Value Permutation(Info info) {
+  const char* fn = "random.permutation";
+  GUARD({
+    if (info[0].IsNumber()) WRAP(random::permutation(I(0), A(2), S(3)));
+    WRAP(random::permutation(A(0), I(1), A(2), S(3)));
+  });
+}
+
 }  // namespace
 
 void init_random(Napi::Env env, Napi::Object exports) {
@@ -135,6 +144,7 @@ void init_random(Napi::Env env, Napi::Object exports) {
       {"random_gumbel", Gumbel},
       {"random_categorical", Categorical},
       {"random_laplace", Laplace},
+      {"random_permutation", Permutation},
   };
   define_functions(env, exports, entries);
 }
