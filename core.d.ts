@@ -209,6 +209,9 @@ export interface array {
   readonly real: array;
   /** The imaginary part (float32 for complex64; zeros otherwise). */
   readonly imag: array;
+  /** Python: `array.view(dtype, *, stream=None)` */
+  view(options: { dtype: Dtype; stream?: StreamOrDevice }): array;
+  view(dtype: Dtype, options?: { stream?: StreamOrDevice }): array;
   /** Python: `array.diagonal(offset=0, axis1=0, axis2=1, stream=None)` */
   diagonal(options?: { offset?: number; axis1?: number; axis2?: number; stream?: StreamOrDevice }): array;
   diagonal(offset: number, options?: { axis1?: number; axis2?: number; stream?: StreamOrDevice }): array;
@@ -891,6 +894,86 @@ export declare function array_equal(a: ArrayLike, b: ArrayLike, options?: { equa
 export declare function allclose(a: ArrayLike, b: ArrayLike, options?: { rtol?: number; atol?: number; equal_nan?: boolean; stream?: StreamOrDevice }): array;
 export declare function allclose(a: ArrayLike, b: ArrayLike, rtol: number, options?: { atol?: number; equal_nan?: boolean; stream?: StreamOrDevice }): array;
 export declare function allclose(a: ArrayLike, b: ArrayLike, rtol: number, atol: number, options?: { equal_nan?: boolean; stream?: StreamOrDevice }): array;
+/** Python: `linspace(start, stop, num=50, endpoint=True, dtype=float32, stream=None)` */
+export declare function linspace(options: { start: Scalar; stop: Scalar; num?: number | null; endpoint?: boolean; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function linspace(start: Scalar, options: { stop: Scalar; num?: number | null; endpoint?: boolean; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function linspace(start: Scalar, stop: Scalar, options?: { num?: number | null; endpoint?: boolean; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function linspace(start: Scalar, stop: Scalar, num: number | null, options?: { endpoint?: boolean; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function linspace(start: Scalar, stop: Scalar, num: number | null, endpoint: boolean, options?: { dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function linspace(start: Scalar, stop: Scalar, num: number | null, endpoint: boolean, dtype: Dtype | null, options?: { stream?: StreamOrDevice }): array;
+export declare function linspace(start: Scalar, stop: Scalar, num: number | null, endpoint: boolean, dtype: Dtype | null, stream: StreamOrDevice): array;
+/** Python: `full_like(a, /, vals, dtype=None, *, stream=None)` */
+export declare function full_like(a: ArrayLike, options: { vals: ArrayLike; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function full_like(a: ArrayLike, vals: ArrayLike, options?: { dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function full_like(a: ArrayLike, vals: ArrayLike, dtype: Dtype | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `eye(n, m=None, k=0, dtype=float32, *, stream=None)` */
+export declare function eye(options: { n: number; m?: number | null; k?: number; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function eye(n: number, options?: { m?: number | null; k?: number; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function eye(n: number, m: number | null, options?: { k?: number; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function eye(n: number, m: number | null, k: number, options?: { dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function eye(n: number, m: number | null, k: number, dtype: Dtype | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `identity(n, dtype=float32, *, stream=None)` */
+export declare function identity(options: { n: number; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function identity(n: number, options?: { dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function identity(n: number, dtype: Dtype | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `tri(n, m=None, k=0, dtype=float32, *, stream=None)` */
+export declare function tri(options: { n: number; m?: number | null; k?: number; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function tri(n: number, options?: { m?: number | null; k?: number; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function tri(n: number, m: number | null, options?: { k?: number; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function tri(n: number, m: number | null, k: number, options?: { dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function tri(n: number, m: number | null, k: number, dtype: Dtype | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `tril(x, k=0, *, stream=None)` */
+export declare function tril(options: { x: ArrayLike; k?: number; stream?: StreamOrDevice }): array;
+export declare function tril(x: ArrayLike, options?: { k?: number; stream?: StreamOrDevice }): array;
+export declare function tril(x: ArrayLike, k: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `triu(x, k=0, *, stream=None)` */
+export declare function triu(options: { x: ArrayLike; k?: number; stream?: StreamOrDevice }): array;
+export declare function triu(x: ArrayLike, options?: { k?: number; stream?: StreamOrDevice }): array;
+export declare function triu(x: ArrayLike, k: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `meshgrid(*arrays, sparse=False, indexing='xy', stream=None)` */
+export declare function meshgrid(...arrays: ArrayLike[]): array[];
+export declare function meshgrid(...args: [...arrays: ArrayLike[], options: { sparse?: boolean | null; indexing?: string | null; stream?: StreamOrDevice }]): array[];
+/** Python: `empty(shape, dtype=float32, *, stream=None)` (alias of zeros) */
+export declare function empty(options: { shape: number | readonly number[]; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function empty(shape: number | readonly number[], options?: { dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function empty(shape: number | readonly number[], dtype: Dtype | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `empty_like(a, /, dtype=None, *, stream=None)` (alias of zeros_like) */
+export declare function empty_like(a: ArrayLike, options?: { dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function empty_like(a: ArrayLike, dtype: Dtype | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `bartlett(M, *, stream=None)` */
+export declare function bartlett(options: { M: number; stream?: StreamOrDevice }): array;
+export declare function bartlett(M: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `hanning(M, *, stream=None)` */
+export declare function hanning(options: { M: number; stream?: StreamOrDevice }): array;
+export declare function hanning(M: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `hamming(M, *, stream=None)` */
+export declare function hamming(options: { M: number; stream?: StreamOrDevice }): array;
+export declare function hamming(M: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `blackman(M, *, stream=None)` */
+export declare function blackman(options: { M: number; stream?: StreamOrDevice }): array;
+export declare function blackman(M: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `from_dlpack(x, /, *, copy=None)` */
+export declare function from_dlpack(x: unknown, options?: { copy?: boolean | null }): array;
+/** Python: `isdtype(dtype, kind)` */
+export declare function isdtype(options: { dtype: Dtype; kind: Dtype | string | readonly (Dtype | string)[] }): boolean;
+export declare function isdtype(dtype: Dtype, options: { kind: Dtype | string | readonly (Dtype | string)[] }): boolean;
+export declare function isdtype(dtype: Dtype, kind: Dtype | string | readonly (Dtype | string)[]): boolean;
+/** Python: `view(a, /, dtype, *, stream=None)` */
+export declare function view(a: ArrayLike, options: { dtype: Dtype; stream?: StreamOrDevice }): array;
+export declare function view(a: ArrayLike, dtype: Dtype, options?: { stream?: StreamOrDevice }): array;
+/** Python: `from_fp8(x, /, dtype=bfloat16, *, stream=None)` */
+export declare function from_fp8(x: ArrayLike, options?: { dtype?: Dtype; stream?: StreamOrDevice }): array;
+export declare function from_fp8(x: ArrayLike, dtype: Dtype, options?: { stream?: StreamOrDevice }): array;
+/** Python: `to_fp8(x, /, *, stream=None)` */
+export declare function to_fp8(x: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `set_printoptions(precision=<current precision>)` */
+export declare function set_printoptions(options?: { precision?: number }): void;
+export declare function set_printoptions(precision: number): void;
+/** Python: `get_printoptions()` */
+export declare function get_printoptions(): any;
+/** Python: `printoptions(precision=<current precision>)` */
+export declare function printoptions(options?: { precision?: number }): any;
+export declare function printoptions(precision: number): any;
 /** Python: `take(a, /, indices, axis=None, *, stream=None)` */
 export declare function take(a: ArrayLike, options: { indices: ArrayLike; axis?: number | null; stream?: StreamOrDevice }): array;
 export declare function take(a: ArrayLike, indices: ArrayLike, options?: { axis?: number | null; stream?: StreamOrDevice }): array;
@@ -993,4 +1076,128 @@ export declare function matrix_transpose(a: ArrayLike, axes: readonly number[] |
 /** Python: `contiguous(a, /, allow_col_major=False, *, stream=None)` */
 export declare function contiguous(a: ArrayLike, options?: { allow_col_major?: boolean; stream?: StreamOrDevice }): array;
 export declare function contiguous(a: ArrayLike, allow_col_major: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `sort(a, /, axis=-1, *, stream=None)` */
+export declare function sort(a: ArrayLike, options?: { axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function sort(a: ArrayLike, axis: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `argsort(a, /, axis=-1, *, stream=None)` */
+export declare function argsort(a: ArrayLike, options?: { axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function argsort(a: ArrayLike, axis: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `partition(a, /, kth, axis=-1, *, stream=None)` */
+export declare function partition(a: ArrayLike, options: { kth: number; axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function partition(a: ArrayLike, kth: number, options?: { axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function partition(a: ArrayLike, kth: number, axis: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `argpartition(a, /, kth, axis=-1, *, stream=None)` */
+export declare function argpartition(a: ArrayLike, options: { kth: number; axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function argpartition(a: ArrayLike, kth: number, options?: { axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function argpartition(a: ArrayLike, kth: number, axis: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `topk(a, /, k, axis=-1, *, stream=None)` */
+export declare function topk(a: ArrayLike, options: { k: number; axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function topk(a: ArrayLike, k: number, options?: { axis?: number | null; stream?: StreamOrDevice }): array;
+export declare function topk(a: ArrayLike, k: number, axis: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `searchsorted(sorted_sequence, values, /, side='left', *, stream=None)` */
+export declare function searchsorted(sorted_sequence: ArrayLike, values: ArrayLike, options?: { side?: string; stream?: StreamOrDevice }): array;
+export declare function searchsorted(sorted_sequence: ArrayLike, values: ArrayLike, side: string, options?: { stream?: StreamOrDevice }): array;
+/** Python: `save(file, arr)` */
+export declare function save(options: { file: unknown; arr: ArrayLike }): void;
+export declare function save(file: unknown, options: { arr: ArrayLike }): void;
+export declare function save(file: unknown, arr: ArrayLike): void;
+/** Python: `savez(file, *args, **kwargs)` */
+export declare function savez(file: unknown, ...args: unknown[]): unknown;
+export declare function savez(...args: [file: unknown, ...args: unknown[], options: { [key: string]: unknown }]): unknown;
+/** Python: `savez_compressed(file, /, *args, **kwargs)` */
+export declare function savez_compressed(file: unknown, ...args: unknown[]): unknown;
+export declare function savez_compressed(...args: [file: unknown, ...args: unknown[], options: { [key: string]: unknown }]): unknown;
+/** Python: `load(file, /, format=None, return_metadata=False, *, stream=None)` */
+export declare function load(file: unknown, options?: { format?: string | null; return_metadata?: boolean; stream?: StreamOrDevice }): array | Record<string, array> | [Record<string, array>, Record<string, any>];
+export declare function load(file: unknown, format: string | null, options?: { return_metadata?: boolean; stream?: StreamOrDevice }): array | Record<string, array> | [Record<string, array>, Record<string, any>];
+export declare function load(file: unknown, format: string | null, return_metadata: boolean, options?: { stream?: StreamOrDevice }): array | Record<string, array> | [Record<string, array>, Record<string, any>];
+/** Python: `save_safetensors(file, arrays, metadata=None)` */
+export declare function save_safetensors(options: { file: unknown; arrays: Record<string, ArrayLike>; metadata?: Record<string, string> | null }): unknown;
+export declare function save_safetensors(file: unknown, options: { arrays: Record<string, ArrayLike>; metadata?: Record<string, string> | null }): unknown;
+export declare function save_safetensors(file: unknown, arrays: Record<string, ArrayLike>, options?: { metadata?: Record<string, string> | null }): unknown;
+export declare function save_safetensors(file: unknown, arrays: Record<string, ArrayLike>, metadata: Record<string, string> | null): unknown;
+/** Python: `save_gguf(file, arrays, metadata=None)` */
+export declare function save_gguf(options: { file: unknown; arrays: Record<string, ArrayLike>; metadata?: Record<string, ArrayLike | string | readonly string[]> | null }): unknown;
+export declare function save_gguf(file: unknown, options: { arrays: Record<string, ArrayLike>; metadata?: Record<string, ArrayLike | string | readonly string[]> | null }): unknown;
+export declare function save_gguf(file: unknown, arrays: Record<string, ArrayLike>, options?: { metadata?: Record<string, ArrayLike | string | readonly string[]> | null }): unknown;
+export declare function save_gguf(file: unknown, arrays: Record<string, ArrayLike>, metadata: Record<string, ArrayLike | string | readonly string[]> | null): unknown;
+export declare namespace random {
+  /** Python: `random.seed(seed)` */
+  function seed(options: { seed: number }): void;
+  function seed(seed: number): void;
+  /** Python: `random.key(seed)` */
+  function key(options: { seed: number }): array;
+  function key(seed: number): array;
+  /** Python: `random.split(key, num=2, stream=None)` */
+  function split(options: { key: ArrayLike; num?: number; stream?: StreamOrDevice }): array;
+  function split(key: ArrayLike, options?: { num?: number; stream?: StreamOrDevice }): array;
+  function split(key: ArrayLike, num: number, options?: { stream?: StreamOrDevice }): array;
+  function split(key: ArrayLike, num: number, stream: StreamOrDevice): array;
+  /** Python: `random.uniform(low=0, high=1, shape=[], dtype=float32, key=None, stream=None)` */
+  function uniform(options?: { low?: ArrayLike; high?: ArrayLike; shape?: readonly number[]; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function uniform(low: ArrayLike, options?: { high?: ArrayLike; shape?: readonly number[]; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function uniform(low: ArrayLike, high: ArrayLike, options?: { shape?: readonly number[]; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function uniform(low: ArrayLike, high: ArrayLike, shape: readonly number[], options?: { dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function uniform(low: ArrayLike, high: ArrayLike, shape: readonly number[], dtype: Dtype | null, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function uniform(low: ArrayLike, high: ArrayLike, shape: readonly number[], dtype: Dtype | null, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+  function uniform(low: ArrayLike, high: ArrayLike, shape: readonly number[], dtype: Dtype | null, key: ArrayLike | null, stream: StreamOrDevice): array;
+  /** Python: `random.normal(shape=[], dtype=float32, loc=None, scale=None, key=None, stream=None)` */
+  function normal(options?: { shape?: readonly number[]; dtype?: Dtype | null; loc?: ArrayLike | null; scale?: ArrayLike | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function normal(shape: readonly number[], options?: { dtype?: Dtype | null; loc?: ArrayLike | null; scale?: ArrayLike | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function normal(shape: readonly number[], dtype: Dtype | null, options?: { loc?: ArrayLike | null; scale?: ArrayLike | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function normal(shape: readonly number[], dtype: Dtype | null, loc: ArrayLike | null, options?: { scale?: ArrayLike | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function normal(shape: readonly number[], dtype: Dtype | null, loc: ArrayLike | null, scale: ArrayLike | null, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function normal(shape: readonly number[], dtype: Dtype | null, loc: ArrayLike | null, scale: ArrayLike | null, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+  function normal(shape: readonly number[], dtype: Dtype | null, loc: ArrayLike | null, scale: ArrayLike | null, key: ArrayLike | null, stream: StreamOrDevice): array;
+  /** Python: `random.randint(low, high, shape=[], dtype=int32, key=None, stream=None)` */
+  function randint(options: { low: ArrayLike; high: ArrayLike; shape?: readonly number[]; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function randint(low: ArrayLike, options: { high: ArrayLike; shape?: readonly number[]; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function randint(low: ArrayLike, high: ArrayLike, options?: { shape?: readonly number[]; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function randint(low: ArrayLike, high: ArrayLike, shape: readonly number[], options?: { dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function randint(low: ArrayLike, high: ArrayLike, shape: readonly number[], dtype: Dtype | null, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function randint(low: ArrayLike, high: ArrayLike, shape: readonly number[], dtype: Dtype | null, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+  function randint(low: ArrayLike, high: ArrayLike, shape: readonly number[], dtype: Dtype | null, key: ArrayLike | null, stream: StreamOrDevice): array;
+  /** Python: `random.bernoulli(p=0.5, shape=None, key=None, stream=None)` */
+  function bernoulli(options?: { p?: ArrayLike; shape?: readonly number[] | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function bernoulli(p: ArrayLike, options?: { shape?: readonly number[] | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function bernoulli(p: ArrayLike, shape: readonly number[] | null, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function bernoulli(p: ArrayLike, shape: readonly number[] | null, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+  function bernoulli(p: ArrayLike, shape: readonly number[] | null, key: ArrayLike | null, stream: StreamOrDevice): array;
+  /** Python: `random.truncated_normal(lower, upper, shape=None, dtype=float32, key=None, stream=None)` */
+  function truncated_normal(options: { lower: ArrayLike; upper: ArrayLike; shape?: readonly number[] | null; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function truncated_normal(lower: ArrayLike, options: { upper: ArrayLike; shape?: readonly number[] | null; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function truncated_normal(lower: ArrayLike, upper: ArrayLike, options?: { shape?: readonly number[] | null; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function truncated_normal(lower: ArrayLike, upper: ArrayLike, shape: readonly number[] | null, options?: { dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function truncated_normal(lower: ArrayLike, upper: ArrayLike, shape: readonly number[] | null, dtype: Dtype | null, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function truncated_normal(lower: ArrayLike, upper: ArrayLike, shape: readonly number[] | null, dtype: Dtype | null, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+  function truncated_normal(lower: ArrayLike, upper: ArrayLike, shape: readonly number[] | null, dtype: Dtype | null, key: ArrayLike | null, stream: StreamOrDevice): array;
+  /** Python: `random.gumbel(shape=[], dtype=float32, key=None, stream=None)` */
+  function gumbel(options?: { shape?: readonly number[]; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function gumbel(shape: readonly number[], options?: { dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function gumbel(shape: readonly number[], dtype: Dtype | null, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function gumbel(shape: readonly number[], dtype: Dtype | null, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+  function gumbel(shape: readonly number[], dtype: Dtype | null, key: ArrayLike | null, stream: StreamOrDevice): array;
+  /** Python: `random.categorical(logits, axis=-1, shape=None, num_samples=None, key=None, stream=None)` */
+  function categorical(options: { logits: ArrayLike; axis?: number; shape?: readonly number[] | null; num_samples?: number | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function categorical(logits: ArrayLike, options?: { axis?: number; shape?: readonly number[] | null; num_samples?: number | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function categorical(logits: ArrayLike, axis: number, options?: { shape?: readonly number[] | null; num_samples?: number | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function categorical(logits: ArrayLike, axis: number, shape: readonly number[] | null, options?: { num_samples?: number | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function categorical(logits: ArrayLike, axis: number, shape: readonly number[] | null, num_samples: number | null, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function categorical(logits: ArrayLike, axis: number, shape: readonly number[] | null, num_samples: number | null, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+  function categorical(logits: ArrayLike, axis: number, shape: readonly number[] | null, num_samples: number | null, key: ArrayLike | null, stream: StreamOrDevice): array;
+  /** Python: `random.laplace(shape=[], dtype=float32, loc=0, scale=1, key=None, stream=None)` */
+  function laplace(options?: { shape?: readonly number[]; dtype?: Dtype | null; loc?: number; scale?: number; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function laplace(shape: readonly number[], options?: { dtype?: Dtype | null; loc?: number; scale?: number; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function laplace(shape: readonly number[], dtype: Dtype | null, options?: { loc?: number; scale?: number; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function laplace(shape: readonly number[], dtype: Dtype | null, loc: number, options?: { scale?: number; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function laplace(shape: readonly number[], dtype: Dtype | null, loc: number, scale: number, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function laplace(shape: readonly number[], dtype: Dtype | null, loc: number, scale: number, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+  function laplace(shape: readonly number[], dtype: Dtype | null, loc: number, scale: number, key: ArrayLike | null, stream: StreamOrDevice): array;
+  /** Python: `random.permutation(x, axis=0, key=None, stream=None)` */
+  function permutation(options: { x: ArrayLike; axis?: number; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function permutation(x: ArrayLike, options?: { axis?: number; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function permutation(x: ArrayLike, axis: number, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function permutation(x: ArrayLike, axis: number, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+  function permutation(x: ArrayLike, axis: number, key: ArrayLike | null, stream: StreamOrDevice): array;
+}
 export { _eval as eval, _var as var };
