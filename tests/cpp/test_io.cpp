@@ -175,6 +175,11 @@ TEST(IoJson, ValidAndInvalid) {
   }
   std::string deep(100, '[');
   EXPECT_NE(error_of([&] { io::parse_json(deep); }).find("deeply"), std::string::npos);
+  // A bounded tree: 2^21 + 1 values (a 4 MB header) are refused rather than parsed into ~200 MB.
+  std::string many = "[0";
+  for (int i = 0; i < (1 << 21); ++i) many += ",0";
+  many += "]";
+  EXPECT_NE(error_of([&] { io::parse_json(many); }).find("more than 2097152 values"), std::string::npos);
 }
 
 TEST(IoNpz, RoundTripStoredCompressedAndZip64) {
@@ -414,6 +419,17 @@ TEST(IoGguf, BadHeaders) {
   far[24 + 8 + 10 + 4 + 8 + 4] = 1;  // tensor offset 1: data past the end
   EXPECT_NE(err(far).find("past the end"), std::string::npos);
   EXPECT_NE(err("GGUX" + base.substr(4)).find("bad magic"), std::string::npos);
+  // 2^16 + 1 one-byte metadata values (13 bytes each): refused before any is read.
+  std::string kv = "GGUF";
+  io::put32(kv, 3);
+  io::put64(kv, 0);
+  io::put64(kv, (1 << 16) + 1);
+  for (int i = 0; i <= (1 << 16); ++i) {
+    io::put64(kv, 0);
+    io::put32(kv, 0);
+    kv += '\x01';
+  }
+  EXPECT_NE(err(kv).find("at most 65536"), std::string::npos);
 }
 
 // Every truncation and many single-byte changes of valid files: a clean error or a result.

@@ -13,6 +13,9 @@ namespace io {
 
 namespace {
 
+constexpr uint64_t kMaxKeys = uint64_t(1) << 16;
+constexpr uint64_t kMaxTensors = uint64_t(1) << 20;
+
 enum ValueType : uint32_t {
   V_UINT8 = 0, V_INT8 = 1, V_UINT16 = 2, V_INT16 = 3, V_UINT32 = 4, V_INT32 = 5, V_FLOAT32 = 6,
   V_BOOL = 7, V_STRING = 8, V_ARRAY = 9, V_UINT64 = 10, V_INT64 = 11, V_FLOAT64 = 12,
@@ -270,6 +273,8 @@ void dequant_q6_k(const uint8_t* blk, size_t nsuper, float16_t* out) {
 
 std::pair<NamedArrays, GGUFMetadata> load_gguf(const io::Source& src, StreamOrDevice) {
   using io::fail;
+  using io::kMaxKeys;
+  using io::kMaxTensors;
   const std::string& label = src.label();
   io::Cursor c(src);
   if (src.size() < 24) fail("Invalid .gguf file " + label + ": too short.");
@@ -281,9 +286,14 @@ std::pair<NamedArrays, GGUFMetadata> load_gguf(const io::Source& src, StreamOrDe
     fail("Unsupported GGUF version " + std::to_string(version) + " in " + label + " (2 and 3 are).");
   }
   uint64_t n_tensors = c.u64(), n_kv = c.u64();
-  // Each key/value takes at least 13 bytes and each tensor info at least 24.
+  // Each key/value takes at least 13 bytes and each tensor info at least 24. Each becomes an
+  // object here, so the counts are also bounded (real files: tens of keys, thousands of tensors).
   if (n_kv > c.left() / 13 || n_tensors > c.left() / 24)
     fail("Invalid .gguf file " + label + ": the counts in its header exceed the file.");
+  if (n_kv > kMaxKeys || n_tensors > kMaxTensors)
+    fail("The .gguf file " + label + " declares " + std::to_string(n_kv) + " metadata keys and " +
+         std::to_string(n_tensors) + " tensors (at most " + std::to_string(kMaxKeys) + " and " +
+         std::to_string(kMaxTensors) + " are read).");
 
   GGUFMetadata meta;
   std::unordered_set<std::string> keys;

@@ -10,6 +10,8 @@ namespace mlx::core::io {
 namespace {
 
 constexpr int kMaxDepth = 64;
+// A bound on the parsed tree (~100 bytes a value): a safetensors header has ~10 per tensor.
+constexpr size_t kMaxValues = size_t(1) << 21;
 
 class Parser {
  public:
@@ -44,6 +46,7 @@ class Parser {
 
   Json value(int depth) {
     if (depth > kMaxDepth) error("nested too deeply");
+    if (++values_ > kMaxValues) error("more than " + std::to_string(kMaxValues) + " values");
     if (i_ >= t_.size()) error("unexpected end");
     Json v;
     char c = t_[i_];
@@ -239,6 +242,7 @@ class Parser {
 
   std::string_view t_;
   size_t i_ = 0;
+  size_t values_ = 0;
 };
 
 }  // namespace
