@@ -1019,9 +1019,9 @@ export declare function stack(arrays: readonly ArrayLike[], axis: number | null,
 /** Python: `unstack(x, /, *, axis=0, stream=None)` */
 export declare function unstack(x: ArrayLike, options?: { axis?: number; stream?: StreamOrDevice }): array[];
 /** Python: `split(a, /, indices_or_sections, axis=0, *, stream=None)` */
-export declare function split(a: ArrayLike, options: { indices_or_sections: number | readonly number[]; axis?: number; stream?: StreamOrDevice }): array;
-export declare function split(a: ArrayLike, indices_or_sections: number | readonly number[], options?: { axis?: number; stream?: StreamOrDevice }): array;
-export declare function split(a: ArrayLike, indices_or_sections: number | readonly number[], axis: number, options?: { stream?: StreamOrDevice }): array;
+export declare function split(a: ArrayLike, options: { indices_or_sections: number | readonly number[]; axis?: number; stream?: StreamOrDevice }): array[];
+export declare function split(a: ArrayLike, indices_or_sections: number | readonly number[], options?: { axis?: number; stream?: StreamOrDevice }): array[];
+export declare function split(a: ArrayLike, indices_or_sections: number | readonly number[], axis: number, options?: { stream?: StreamOrDevice }): array[];
 /** Python: `repeat(array, /, repeats, axis=None, *, stream=None)` */
 export declare function repeat(array: ArrayLike, options: { repeats: number; axis?: number | null; stream?: StreamOrDevice }): array;
 export declare function repeat(array: ArrayLike, repeats: number, options?: { axis?: number | null; stream?: StreamOrDevice }): array;
@@ -1029,10 +1029,10 @@ export declare function repeat(array: ArrayLike, repeats: number, axis: number |
 /** Python: `tile(a, reps, /, *, stream=None)` */
 export declare function tile(a: ArrayLike, reps: number | readonly number[], options?: { stream?: StreamOrDevice }): array;
 /** Python: `pad(a, /, pad_width, mode='constant', constant_values=0, *, stream=None)` */
-export declare function pad(a: ArrayLike, options: { pad_width: number | readonly number[] | readonly [number, number] | readonly readonly [number, number][]; mode?: 'constant' | 'edge' | 'reflect' | 'symmetric'; constant_values?: ArrayLike; stream?: StreamOrDevice }): array;
-export declare function pad(a: ArrayLike, pad_width: number | readonly number[] | readonly [number, number] | readonly readonly [number, number][], options?: { mode?: 'constant' | 'edge' | 'reflect' | 'symmetric'; constant_values?: ArrayLike; stream?: StreamOrDevice }): array;
-export declare function pad(a: ArrayLike, pad_width: number | readonly number[] | readonly [number, number] | readonly readonly [number, number][], mode: 'constant' | 'edge' | 'reflect' | 'symmetric', options?: { constant_values?: ArrayLike; stream?: StreamOrDevice }): array;
-export declare function pad(a: ArrayLike, pad_width: number | readonly number[] | readonly [number, number] | readonly readonly [number, number][], mode: 'constant' | 'edge' | 'reflect' | 'symmetric', constant_values: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+export declare function pad(a: ArrayLike, options: { pad_width: number | readonly number[] | readonly [number, number] | readonly (readonly [number, number])[]; mode?: 'constant' | 'edge' | 'reflect' | 'symmetric'; constant_values?: ArrayLike; stream?: StreamOrDevice }): array;
+export declare function pad(a: ArrayLike, pad_width: number | readonly number[] | readonly [number, number] | readonly (readonly [number, number])[], options?: { mode?: 'constant' | 'edge' | 'reflect' | 'symmetric'; constant_values?: ArrayLike; stream?: StreamOrDevice }): array;
+export declare function pad(a: ArrayLike, pad_width: number | readonly number[] | readonly [number, number] | readonly (readonly [number, number])[], mode: 'constant' | 'edge' | 'reflect' | 'symmetric', options?: { constant_values?: ArrayLike; stream?: StreamOrDevice }): array;
+export declare function pad(a: ArrayLike, pad_width: number | readonly number[] | readonly [number, number] | readonly (readonly [number, number])[], mode: 'constant' | 'edge' | 'reflect' | 'symmetric', constant_values: ArrayLike, options?: { stream?: StreamOrDevice }): array;
 /** Python: `flip(a, /, axis=None, *, stream=None)` */
 export declare function flip(a: ArrayLike, options?: { axis?: number | readonly number[] | null; stream?: StreamOrDevice }): array;
 export declare function flip(a: ArrayLike, axis: number | readonly number[] | null, options?: { stream?: StreamOrDevice }): array;
@@ -1053,7 +1053,7 @@ export declare function as_strided(a: ArrayLike, shape: readonly number[] | null
 export declare function broadcast_arrays(...arrays: ArrayLike[]): array[];
 export declare function broadcast_arrays(...args: [...arrays: ArrayLike[], options: { stream?: StreamOrDevice }]): array[];
 /** Python: `broadcast_shapes(*args)` */
-export declare function broadcast_shapes(...args: readonly number[][]): number[];
+export declare function broadcast_shapes(...args: (readonly number[])[]): number[];
 /** Python: `atleast_1d(*arys, stream=None)` */
 export declare function atleast_1d(...arys: ArrayLike[]): array | array[];
 export declare function atleast_1d(...args: [...arys: ArrayLike[], options: { stream?: StreamOrDevice }]): array | array[];
@@ -1121,6 +1121,11 @@ export declare function save_gguf(options: { file: unknown; arrays: Record<strin
 export declare function save_gguf(file: unknown, options: { arrays: Record<string, ArrayLike>; metadata?: Record<string, ArrayLike | string | readonly string[]> | null }): unknown;
 export declare function save_gguf(file: unknown, arrays: Record<string, ArrayLike>, options?: { metadata?: Record<string, ArrayLike | string | readonly string[]> | null }): unknown;
 export declare function save_gguf(file: unknown, arrays: Record<string, ArrayLike>, metadata: Record<string, ArrayLike | string | readonly string[]> | null): unknown;
+/** Python: `matrix_norm(a, /, ord=None, axis=None, keepdims=False, *, stream=None)` (alias of linalg.norm) */
+export declare function matrix_norm(a: ArrayLike, options?: { ord?: number | string | null; axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function matrix_norm(a: ArrayLike, ord: number | string | null, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function matrix_norm(a: ArrayLike, ord: number | string | null, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+export declare function matrix_norm(a: ArrayLike, ord: number | string | null, axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
 export declare namespace random {
   /** Python: `random.seed(seed)` */
   function seed(options: { seed: number }): void;
@@ -1199,5 +1204,76 @@ export declare namespace random {
   function permutation(x: ArrayLike, axis: number, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
   function permutation(x: ArrayLike, axis: number, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
   function permutation(x: ArrayLike, axis: number, key: ArrayLike | null, stream: StreamOrDevice): array;
+}
+export declare namespace linalg {
+  /** Python: `linalg.norm(a, /, ord=None, axis=None, keepdims=False, *, stream=None)` */
+  function norm(a: ArrayLike, options?: { ord?: number | string | null; axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+  function norm(a: ArrayLike, ord: number | string | null, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
+  function norm(a: ArrayLike, ord: number | string | null, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
+  function norm(a: ArrayLike, ord: number | string | null, axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `linalg.qr(a, *, stream=None)` */
+  function qr(options: { a: ArrayLike; stream?: StreamOrDevice }): [array, array];
+  function qr(a: ArrayLike, options?: { stream?: StreamOrDevice }): [array, array];
+  /** Python: `linalg.svd(a, compute_uv=True, *, stream=None)` */
+  function svd(options: { a: ArrayLike; compute_uv?: boolean; stream?: StreamOrDevice }): [array, array, array];
+  function svd(a: ArrayLike, options?: { compute_uv?: boolean; stream?: StreamOrDevice }): [array, array, array];
+  function svd(a: ArrayLike, compute_uv: boolean, options?: { stream?: StreamOrDevice }): [array, array, array];
+  /** Python: `linalg.inv(a, *, stream=None)` */
+  function inv(options: { a: ArrayLike; stream?: StreamOrDevice }): array;
+  function inv(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `linalg.tri_inv(a, upper=False, *, stream=None)` */
+  function tri_inv(options: { a: ArrayLike; upper?: boolean; stream?: StreamOrDevice }): array;
+  function tri_inv(a: ArrayLike, options?: { upper?: boolean; stream?: StreamOrDevice }): array;
+  function tri_inv(a: ArrayLike, upper: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `linalg.cholesky(a, upper=False, *, stream=None)` */
+  function cholesky(options: { a: ArrayLike; upper?: boolean; stream?: StreamOrDevice }): array;
+  function cholesky(a: ArrayLike, options?: { upper?: boolean; stream?: StreamOrDevice }): array;
+  function cholesky(a: ArrayLike, upper: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `linalg.cholesky_inv(a, upper=False, *, stream=None)` */
+  function cholesky_inv(options: { a: ArrayLike; upper?: boolean; stream?: StreamOrDevice }): array;
+  function cholesky_inv(a: ArrayLike, options?: { upper?: boolean; stream?: StreamOrDevice }): array;
+  function cholesky_inv(a: ArrayLike, upper: boolean, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `linalg.pinv(a, *, stream=None)` */
+  function pinv(options: { a: ArrayLike; stream?: StreamOrDevice }): array;
+  function pinv(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `linalg.cross(a, b, axis=-1, *, stream=None)` */
+  function cross(options: { a: ArrayLike; b: ArrayLike; axis?: number; stream?: StreamOrDevice }): array;
+  function cross(a: ArrayLike, options: { b: ArrayLike; axis?: number; stream?: StreamOrDevice }): array;
+  function cross(a: ArrayLike, b: ArrayLike, options?: { axis?: number; stream?: StreamOrDevice }): array;
+  function cross(a: ArrayLike, b: ArrayLike, axis: number, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `linalg.eigvals(a, *, stream=None)` */
+  function eigvals(options: { a: ArrayLike; stream?: StreamOrDevice }): array;
+  function eigvals(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `linalg.eig(a, *, stream=None)` */
+  function eig(options: { a: ArrayLike; stream?: StreamOrDevice }): [array, array];
+  function eig(a: ArrayLike, options?: { stream?: StreamOrDevice }): [array, array];
+  /** Python: `linalg.eigvalsh(a, UPLO='L', *, stream=None)` */
+  function eigvalsh(options: { a: ArrayLike; UPLO?: string; stream?: StreamOrDevice }): array;
+  function eigvalsh(a: ArrayLike, options?: { UPLO?: string; stream?: StreamOrDevice }): array;
+  function eigvalsh(a: ArrayLike, UPLO: string, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `linalg.eigh(a, UPLO='L', *, stream=None)` */
+  function eigh(options: { a: ArrayLike; UPLO?: string; stream?: StreamOrDevice }): [array, array];
+  function eigh(a: ArrayLike, options?: { UPLO?: string; stream?: StreamOrDevice }): [array, array];
+  function eigh(a: ArrayLike, UPLO: string, options?: { stream?: StreamOrDevice }): [array, array];
+  /** Python: `linalg.lu(a, *, stream=None)` */
+  function lu(options: { a: ArrayLike; stream?: StreamOrDevice }): [array, array, array];
+  function lu(a: ArrayLike, options?: { stream?: StreamOrDevice }): [array, array, array];
+  /** Python: `linalg.lu_factor(a, *, stream=None)` */
+  function lu_factor(options: { a: ArrayLike; stream?: StreamOrDevice }): [array, array];
+  function lu_factor(a: ArrayLike, options?: { stream?: StreamOrDevice }): [array, array];
+  /** Python: `linalg.solve(a, b, *, stream=None)` */
+  function solve(options: { a: ArrayLike; b: ArrayLike; stream?: StreamOrDevice }): array;
+  function solve(a: ArrayLike, options: { b: ArrayLike; stream?: StreamOrDevice }): array;
+  function solve(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `linalg.solve_triangular(a, b, *, upper=False, stream=None)` */
+  function solve_triangular(options: { a: ArrayLike; b: ArrayLike; upper?: boolean; stream?: StreamOrDevice }): array;
+  function solve_triangular(a: ArrayLike, options: { b: ArrayLike; upper?: boolean; stream?: StreamOrDevice }): array;
+  function solve_triangular(a: ArrayLike, b: ArrayLike, options?: { upper?: boolean; stream?: StreamOrDevice }): array;
+  /** Python: `linalg.det(a, *, stream=None)` */
+  function det(options: { a: ArrayLike; stream?: StreamOrDevice }): array;
+  function det(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `linalg.slogdet(a, *, stream=None)` */
+  function slogdet(options: { a: ArrayLike; stream?: StreamOrDevice }): [array, array];
+  function slogdet(a: ArrayLike, options?: { stream?: StreamOrDevice }): [array, array];
 }
 export { _eval as eval, _var as var };

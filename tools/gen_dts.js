@@ -25,7 +25,7 @@ const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 const { splitTop } = require('../lib/args');
 
 const NAMED = new Set(['Dtype', 'DtypeCategory', 'Stream', 'Device', 'DeviceType', 'StreamContext', 'StreamOrDevice']);
-const wrap = (t) => (/[|=]/.test(t) ? `(${t})` : t);
+const wrap = (t) => (/[|=]/.test(t) || t.startsWith('readonly ') ? `(${t})` : t);
 
 // where: 'param' (what a caller may pass) or 'ret' (what comes back).
 function tsType(ann, where) {
@@ -83,6 +83,7 @@ const OVERRIDES = {
   'array.__int__': { ret: 'number | bigint' }, // bigint for int64/uint64, as item()
   'array.__eq__': { params: { other: 'unknown' } }, // false for non-array-likes, as Python
   'array.__ne__': { params: { other: 'unknown' } },
+  'split': { ret: 'array[]' }, // Python's nb::sig says array; it returns a list
 };
 
 const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends ' +

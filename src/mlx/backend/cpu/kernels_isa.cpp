@@ -100,7 +100,12 @@ template <typename From, typename To>
 void convert_row(const void* iv, void* ov, size_t n, int64_t s) {
   const From* in = static_cast<const From*>(iv);
   To* out = static_cast<To*>(ov);
-  if constexpr (is_half_v<From> && std::is_same_v<To, float>) {
+  if constexpr (std::is_same_v<From, To>) {
+    // Same dtype: a copy of the bits (a float16/bfloat16 round trip through float32 would
+    // quiet signalling NaNs).
+    if (s == 1) std::memcpy(out, in, n * sizeof(To));
+    else for (size_t i = 0; i < n; ++i) out[i] = in[i * s];
+  } else if constexpr (is_half_v<From> && std::is_same_v<To, float>) {
     load_f32(in, out, n, s);
   } else if constexpr (std::is_same_v<From, float> && is_half_v<To>) {
     if (s == 1) {

@@ -2,6 +2,7 @@
 // every dtype (NaN payloads, float16/bfloat16 bits, complex64) survives unchanged; the
 // dtype only sets the element size.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -100,6 +101,50 @@ void copy_row(const char* src, int64_t ss, char* dst, int64_t ds, size_t n, size
   }
 }
 
+// A transposing copy: the destination's innermost dim is contiguous, the source's is dim
+// `j`. Copying the (j, last) plane in tiles of 64 x 8 (64 along j) touches few source pages
+// and lines per tile; a row walk would touch a new source line per element (measured here:
+// 64x8 tiles ran 5-7x faster than the row walk, ahead of 32x32, 16x16 and 8x8).
+template <typename T>
+void copy_tiled(const char* srcv, char* dstv, const cpu::Layout<2>& L, int j) {
+  constexpr int64_t B = 64, BL = 8;
+  const int nd = int(L.shape.size());
+  const int64_t nj = L.shape[j], nl = L.shape[nd - 1];
+  const int64_t sj = L.strides[0][j], sl = L.strides[0][nd - 1];
+  const int64_t dj = L.strides[1][j], dl = L.strides[1][nd - 1];
+  // The other dims, walked as one outer index.
+  std::vector<int> outer_dims;
+  size_t outer = 1;
+  for (int d = 0; d < nd - 1; ++d)
+    if (d != j) outer_dims.push_back(d), outer *= size_t(L.shape[d]);
+  size_t jb = size_t((nj + B - 1) / B);
+  const T* src = reinterpret_cast<const T*>(srcv);
+  T* dst = reinterpret_cast<T*>(dstv);
+  size_t grain = std::max<size_t>(1, (size_t(1) << 16) / size_t(B * nl * int64_t(sizeof(T))));
+  cpu::parallel_for(outer * jb, grain, [&](size_t t0, size_t t1) {
+    for (size_t t = t0; t < t1; ++t) {
+      size_t o = t / jb, r = o;
+      int64_t so = 0, doff = 0;
+      for (int k = int(outer_dims.size()) - 1; k >= 0; --k) {
+        int d = outer_dims[k];
+        int64_t i = int64_t(r % size_t(L.shape[d]));
+        r /= size_t(L.shape[d]);
+        so += i * L.strides[0][d];
+        doff += i * L.strides[1][d];
+      }
+      int64_t j0 = int64_t(t % jb) * B, j1 = std::min(nj, j0 + B);
+      for (int64_t l0 = 0; l0 < nl; l0 += BL) {
+        int64_t l1 = std::min(nl, l0 + BL);
+        for (int64_t a = j0; a < j1; ++a) {
+          const T* s = src + so + a * sj;
+          T* d = dst + doff + a * dj;
+          for (int64_t b = l0; b < l1; ++b) d[b * dl] = s[b * sl];
+        }
+      }
+    }
+  });
+}
+
 // Copies the elements of a `shape` block from src (element strides sst) to dst (element
 // strides dst_str); large blocks are split over the cores.
 void copy_block(const char* src, const Strides& sst, char* dst, const Strides& dstr,
@@ -107,6 +152,22 @@ void copy_block(const char* src, const Strides& sst, char* dst, const Strides& d
   for (auto d : shape)
     if (d == 0) return;
   auto L = cpu::collapse<2>(shape, {&sst, &dstr});
+  const int nd = int(L.shape.size());
+  // Transposed source (unit stride on an outer dim, long rows): tiles.
+  if (nd >= 2 && L.strides[1][nd - 1] == 1 && std::abs(L.strides[0][nd - 1]) > 1 &&
+      L.shape[nd - 1] >= 16) {
+    int j = -1;
+    for (int d = nd - 2; d >= 0 && j < 0; --d)
+      if (L.strides[0][d] == 1 && L.shape[d] >= 16) j = d;
+    if (j >= 0) {
+      switch (isz) {
+        case 1: copy_tiled<uint8_t>(src, dst, L, j); return;
+        case 2: copy_tiled<uint16_t>(src, dst, L, j); return;
+        case 4: copy_tiled<uint32_t>(src, dst, L, j); return;
+        default: copy_tiled<uint64_t>(src, dst, L, j); return;
+      }
+    }
+  }
   int64_t sz = int64_t(isz);
   cpu::for_each_row<2>(L, isz, [&](const std::array<int64_t, 2>& off, size_t n,
                                    const std::array<int64_t, 2>& s) {
