@@ -1,11 +1,18 @@
 #include "print.h"
 
+#include <atomic>
 #include <cmath>
+#include <iomanip>
 #include <sstream>
 
 namespace mlx::core {
 
 namespace {
+
+// MLX's PrintOptions::precision: -1 prints floats in the default stream format (6 significant
+// digits); any other value prints them fixed with that many decimals, as MLX's formatter does.
+// One value for the process, as MLX's global formatter.
+std::atomic<int> g_precision{-1};
 
 template <typename T>
 void put(std::ostream& os, T v) {
@@ -21,8 +28,14 @@ void put(std::ostream& os, T v) {
     os << int(v);
   } else if constexpr (std::is_same_v<T, float16_t> || std::is_same_v<T, bfloat16_t>) {
     put(os, float(v));
+  } else if constexpr (std::is_floating_point_v<T>) {
+    int p = g_precision.load(std::memory_order_relaxed);
+    if (p == -1)
+      os << v;  // default stream precision (6 significant digits), as MLX prints
+    else
+      os << std::fixed << std::setprecision(p) << v;
   } else {
-    os << v;  // default stream precision (6 significant digits), as MLX prints
+    os << v;
   }
 }
 
@@ -53,6 +66,9 @@ void print_sub(std::ostream& os, const array& a, int64_t index, int dim) {
 }
 
 }  // namespace
+
+int get_print_precision() { return g_precision.load(std::memory_order_relaxed); }
+void set_print_precision(int precision) { g_precision.store(precision, std::memory_order_relaxed); }
 
 std::string format_element(const array& a, size_t offset) {
   std::ostringstream os;
