@@ -5,12 +5,12 @@
 const { inspect } = require('node:util');
 const args = require('./args');
 
-// The names this file defines (lib/implemented.js lists them for the .d.ts). mx.PrintOptions, a
-// class, is defined too but not listed: tools/gen_dts.js declares only table functions and its
-// own CLASSES.
+// The names this file defines (lib/implemented.js lists them for the .d.ts; the two classes are
+// declared by tools/gen_dts.js's CLASSES).
 const NAMES = ['linspace', 'full_like', 'eye', 'identity', 'tri', 'tril', 'triu', 'meshgrid', 'empty',
   'empty_like', 'bartlett', 'hanning', 'hamming', 'blackman', 'from_dlpack', 'isdtype', 'view',
-  'from_fp8', 'to_fp8', 'set_printoptions', 'get_printoptions', 'printoptions'];
+  'from_fp8', 'to_fp8', 'set_printoptions', 'get_printoptions', 'printoptions', 'PrintOptions',
+  '_PrintOptionsContext'];
 // mx.array methods this file defines.
 const METHODS = ['view'];
 

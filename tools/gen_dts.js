@@ -24,7 +24,8 @@ const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 // Splits an annotation at top-level separators (the grammar's own parser).
 const { splitTop } = require('../lib/args');
 
-const NAMED = new Set(['Dtype', 'DtypeCategory', 'Stream', 'Device', 'DeviceType', 'StreamContext', 'StreamOrDevice']);
+const NAMED = new Set(['Dtype', 'DtypeCategory', 'Stream', 'Device', 'DeviceType', 'StreamContext', 'StreamOrDevice',
+  'PrintOptions', '_PrintOptionsContext']);
 const wrap = (t) => (/[|=]/.test(t) || t.startsWith('readonly ') ? `(${t})` : t);
 
 // where: 'param' (what a caller may pass) or 'ret' (what comes back).
@@ -234,6 +235,23 @@ export declare class StreamContext {
 `;
 
 const CLASSES = {
+  PrintOptions: `/** MLX's print options; call it with or without \`new\`. */
+export declare class PrintOptions {
+  constructor(precision?: number);
+  /** Decimals of printed floats; -1 (the default) prints 6 significant digits. */
+  precision: number;
+  toString(): string;
+}
+`,
+  _PrintOptionsContext: `/** Python's \`with mx.printoptions(p):\` is \`mx.printoptions(p).run(() => ...)\` (or \`using\`). */
+export declare class _PrintOptionsContext {
+  constructor(options: PrintOptions);
+  __enter__(): this;
+  __exit__(): void;
+  run<T>(fn: () => T): T;
+  [Symbol.dispose](): void;
+}
+`,
   finfo: `export declare class finfo {
   constructor(dtype: Dtype);
   readonly bits: number;
