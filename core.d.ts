@@ -500,6 +500,23 @@ export declare class iinfo {
   toString(): string;
 }
 
+/** MLX's print options; call it with or without `new`. */
+export declare class PrintOptions {
+  constructor(precision?: number);
+  /** Decimals of printed floats; -1 (the default) prints 6 significant digits. */
+  precision: number;
+  toString(): string;
+}
+
+/** Python's `with mx.printoptions(p):` is `mx.printoptions(p).run(() => ...)` (or `using`). */
+export declare class _PrintOptionsContext {
+  constructor(options: PrintOptions);
+  __enter__(): this;
+  __exit__(): void;
+  run<T>(fn: () => T): T;
+  [Symbol.dispose](): void;
+}
+
 /** Python: `asarray(a, /, dtype=None, *, copy=None)` */
 export declare function asarray(a: ArrayLike, options?: { dtype?: Dtype | null; copy?: boolean | null }): array;
 export declare function asarray(a: ArrayLike, dtype: Dtype | null, options?: { copy?: boolean | null }): array;
@@ -970,10 +987,10 @@ export declare function to_fp8(x: ArrayLike, options?: { stream?: StreamOrDevice
 export declare function set_printoptions(options?: { precision?: number }): void;
 export declare function set_printoptions(precision: number): void;
 /** Python: `get_printoptions()` */
-export declare function get_printoptions(): any;
+export declare function get_printoptions(): PrintOptions;
 /** Python: `printoptions(precision=<current precision>)` */
-export declare function printoptions(options?: { precision?: number }): any;
-export declare function printoptions(precision: number): any;
+export declare function printoptions(options?: { precision?: number }): _PrintOptionsContext;
+export declare function printoptions(precision: number): _PrintOptionsContext;
 /** Python: `take(a, /, indices, axis=None, *, stream=None)` */
 export declare function take(a: ArrayLike, options: { indices: ArrayLike; axis?: number | null; stream?: StreamOrDevice }): array;
 export declare function take(a: ArrayLike, indices: ArrayLike, options?: { axis?: number | null; stream?: StreamOrDevice }): array;
@@ -1204,6 +1221,8 @@ export declare namespace random {
   function permutation(x: ArrayLike, axis: number, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
   function permutation(x: ArrayLike, axis: number, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
   function permutation(x: ArrayLike, axis: number, key: ArrayLike | null, stream: StreamOrDevice): array;
+  /** Python's `mx.random.state`: a one-element Array holding the current key. */
+  const state: array[];
 }
 export declare namespace linalg {
   /** Python: `linalg.norm(a, /, ord=None, axis=None, keepdims=False, *, stream=None)` */

@@ -274,6 +274,11 @@ export declare class _PrintOptionsContext {
 `,
 };
 
+// Members of a submodule that are not table functions, declared with its functions.
+const NAMESPACE_EXTRAS = {
+  random: ['/** Python\'s `mx.random.state`: a one-element Array holding the current key. */', 'const state: array[];'],
+};
+
 const PROPERTIES = {
   shape: 'readonly shape: number[];',
   dtype: 'readonly dtype: Dtype;',
@@ -367,6 +372,7 @@ function build() {
       L.push(doc(q, q, ind));
       for (const ov of table[q]) for (const s of signatures(q, ov)) L.push(`${ind}${prefix} ${local}${s};`);
     }
+    if (ns && hasOwn(NAMESPACE_EXTRAS, ns)) for (const line of NAMESPACE_EXTRAS[ns]) L.push(`  ${line}`);
     if (ns) L.push('}');
   }
   if (reexports.length) L.push(`export { ${reexports.join(', ')} };`);

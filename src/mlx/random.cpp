@@ -121,6 +121,8 @@ array categorical_impl(const array& logits, int axis, const Shape& shape,
   int offset = axis + int(shape.size()) - logits.ndim() + 1;
   gshape.insert(gshape.begin() + offset, logits.shape(axis));
   array g = gumbel_impl("categorical", gshape, float32, key, s);
+  // MLX's argmax rejects a zero-size array (no logits or no samples).
+  if (g.size() == 0) fail("categorical", "Cannot argmax reduce zero size array.");
   return argmax(add(g, logits, s), offset, false, s);
 }
 
