@@ -54,9 +54,10 @@ array::Desc::~Desc() {
     if (last) {
       for (auto& in : d->inputs) pending.push_back(std::move(in.desc_));
       d->inputs.clear();
-      for (auto& sib : d->siblings) sib.desc_->siblings.clear();
-      for (auto& sib : d->siblings) pending.push_back(std::move(sib.desc_));
+      std::vector<array> sibs = std::move(d->siblings);
       d->siblings.clear();
+      cut_sibling_links(sibs);
+      for (auto& sib : sibs) pending.push_back(std::move(sib.desc_));
     }
   }
 }
@@ -72,7 +73,18 @@ void array::release_siblings() noexcept {
   // Desc destructors) when `sibs` goes out of scope.
   std::vector<array> sibs = std::move(desc_->siblings);
   desc_->siblings.clear();
-  for (auto& sib : sibs) sib.desc_->siblings.clear();
+  cut_sibling_links(sibs);
+}
+
+// Empties every sibling list first and only then drops the handles they held: dropping one
+// while another list is still full would re-enter release_siblings on a half-cut cycle.
+void array::cut_sibling_links(std::vector<array>& sibs) noexcept {
+  std::vector<std::vector<array>> held;
+  held.reserve(sibs.size());
+  for (auto& sib : sibs) {
+    held.push_back(std::move(sib.desc_->siblings));
+    sib.desc_->siblings.clear();
+  }
 }
 
 int32_t array::shape(int dim) const {

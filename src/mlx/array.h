@@ -177,6 +177,7 @@ class array {
  private:
   explicit array(std::shared_ptr<Desc> d) : desc_(std::move(d)) {}
   void release_siblings() noexcept;
+  static void cut_sibling_links(std::vector<array>& sibs) noexcept;
   static std::shared_ptr<Desc> new_desc(Shape shape, Dtype dtype);
   void init_scalar(const void* bytes);
   std::shared_ptr<Desc> desc_;

@@ -393,3 +393,20 @@ mx.async_eval(mx.zeros([1 << 22]));
   assertClean(r, 1);
   assert.match(r.out, /\[malloc\]/);
 });
+
+test('long unevaluated chains of multi-output nodes (divmod) are freed without a crash', { timeout: 120_000 }, () => {
+  // Each node's sibling output is either kept (as a JS object) or dropped; when the chain goes
+  // the sibling links of every node are cut while its descriptor is being freed.
+  const r = child(`const mx = require(LIB).core;
+let x = mx.arange(10).astype(mx.float32);
+for (let i = 0; i < 100000; i++) { const [q, r] = mx.divmod(x, 3); x = i % 2 ? q : r; }
+mx.eval(x);
+let y = mx.ones([4]);
+const kept = [];
+for (let i = 0; i < 100000; i++) { const [q, r] = mx.divmod(y, 1); y = q; if (i % 3 === 0) kept.push(r); }
+y = null; global.gc(); kept.length = 0; global.gc();
+report({ x: x.tolist() });
+`);
+  assertClean(r);
+  assert.deepEqual(r.result.x, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+});
