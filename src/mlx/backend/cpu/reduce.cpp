@@ -174,6 +174,8 @@ inline A widen(T v) {
       return A(v);
   } else if constexpr (is_cplx_v<T>) {
     return A(double(v.real()), double(v.imag()));
+  } else if constexpr (std::is_same_v<T, double>) {
+    return A(v);  // float64 keeps its precision
   } else {
     return A(double(float(v)));
   }
