@@ -10,8 +10,10 @@
 namespace mlx::core {
 
 // Static strided slices. start/stop follow Python's slice rules per axis (negative values
-// count from the end, out-of-range values clamp); a negative stride walks backwards (a view
-// with negative strides). The result is a view of `a`.
+// count from the end, out-of-range values clamp; so INT32_MIN / INT32_MAX stand for Python's
+// omitted start/stop in either direction, e.g. a[::-1] is start INT32_MAX, stop INT32_MIN,
+// stride -1); a negative stride walks backwards (a view with negative strides), a zero
+// stride is an error. The result is a view of `a` (`a` itself for the full range).
 array slice(const array& a, Shape start, Shape stop, Shape strides, StreamOrDevice s = {});
 array slice(const array& a, Shape start, Shape stop, StreamOrDevice s = {});
 // `src` with the slice start:stop:strides replaced by `update` (cast to src's dtype and

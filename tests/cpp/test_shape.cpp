@@ -258,3 +258,33 @@ TEST(Shape, SplitRollFlipRepeatTile) {
   EXPECT_EQ(to_vec<int32_t>(tile(iota_i32({2}), {2, 2})),
             (std::vector<int32_t>{0, 1, 0, 1, 0, 1, 0, 1}));
 }
+
+TEST(Shape, SliceInt32LimitsActAsPythonNone) {
+  array a = iota_i32({5});
+  EXPECT_EQ(to_vec<int32_t>(slice(a, Shape{INT32_MAX}, Shape{INT32_MIN}, Shape{-1})),
+            (std::vector<int32_t>{4, 3, 2, 1, 0}));
+  EXPECT_EQ(to_vec<int32_t>(slice(a, Shape{INT32_MIN}, Shape{INT32_MAX}, Shape{INT32_MAX})),
+            (std::vector<int32_t>{0}));
+  EXPECT_EQ(to_vec<int32_t>(slice(a, Shape{INT32_MAX}, Shape{INT32_MIN}, Shape{INT32_MIN})),
+            (std::vector<int32_t>{4}));
+  EXPECT_EQ(to_vec<int32_t>(slice_update(a, array(9), Shape{INT32_MAX}, Shape{INT32_MIN}, Shape{-2})),
+            (std::vector<int32_t>{9, 1, 9, 3, 9}));
+}
+
+TEST(Shape, RepeatAndTileOfStridedInputs) {
+  // The broadcast-innermost copy (repeat) and the tiled transpose copy, against index loops.
+  array a = transpose(iota_i32({3, 40}));  // (40, 3)
+  auto r = to_vec<int32_t>(repeat(a, 3, 1));
+  bool ok = r.size() == 360;
+  for (int i = 0; i < 40 && ok; ++i)
+    for (int j = 0; j < 9 && ok; ++j) ok = r[i * 9 + j] == (j / 3) * 40 + i;
+  EXPECT_TRUE(ok);
+  array b = transpose(iota_i32({50, 33}));  // (33, 50), tiled copy
+  auto c = to_vec<int32_t>(contiguous(b));
+  ok = c.size() == 1650;
+  for (int i = 0; i < 33 && ok; ++i)
+    for (int j = 0; j < 50 && ok; ++j) ok = c[i * 50 + j] == j * 33 + i;
+  EXPECT_TRUE(ok);
+  auto t = to_vec<int32_t>(tile(slice(iota_i32({4}), Shape{3}, Shape{INT32_MIN}, Shape{-1}), {2, 2}));
+  EXPECT_EQ(t, (std::vector<int32_t>{3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0}));
+}

@@ -101,6 +101,22 @@ void copy_row(const char* src, int64_t ss, char* dst, int64_t ds, size_t n, size
   }
 }
 
+// n source elements (stride ss), each written r times into contiguous dst.
+template <typename T>
+void repeat_row(const char* s, int64_t ss, char* d, size_t n, int64_t r) {
+  const T* a = reinterpret_cast<const T*>(s);
+  T* b = reinterpret_cast<T*>(d);
+  if (r == 2) {
+    for (size_t i = 0; i < n; ++i) {
+      T v = a[int64_t(i) * ss];
+      b[2 * i] = v;
+      b[2 * i + 1] = v;
+    }
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) std::fill(b + int64_t(i) * r, b + int64_t(i + 1) * r, a[int64_t(i) * ss]);
+}
+
 // A transposing copy: the destination's innermost dim is contiguous, the source's is dim
 // `j`. Copying the (j, last) plane in tiles of 64 x 8 (64 along j) touches few source pages
 // and lines per tile; a row walk would touch a new source line per element (measured here:
@@ -167,6 +183,28 @@ void copy_block(const char* src, const Strides& sst, char* dst, const Strides& d
         default: copy_tiled<uint64_t>(src, dst, L, j); return;
       }
     }
+  }
+  // A short broadcast innermost dim (repeat): each source element written r times in a row,
+  // one call per row of the next dim instead of one per r elements.
+  if (nd >= 2 && L.strides[0][nd - 1] == 0 && L.strides[1][nd - 1] == 1 &&
+      L.shape[nd - 1] <= 64 && L.strides[1][nd - 2] == L.shape[nd - 1]) {
+    const int64_t r = L.shape[nd - 1];
+    cpu::Layout<2> R;
+    R.shape.assign(L.shape.begin(), L.shape.end() - 1);
+    for (int k = 0; k < 2; ++k) R.strides[k].assign(L.strides[k].begin(), L.strides[k].end() - 1);
+    int64_t sz = int64_t(isz);
+    cpu::for_each_row<2>(R, isz * size_t(r), [&](const std::array<int64_t, 2>& off, size_t n,
+                                                 const std::array<int64_t, 2>& s) {
+      const char* a = src + off[0] * sz;
+      char* b = dst + off[1] * sz;
+      switch (isz) {
+        case 1: repeat_row<uint8_t>(a, s[0], b, n, r); break;
+        case 2: repeat_row<uint16_t>(a, s[0], b, n, r); break;
+        case 4: repeat_row<uint32_t>(a, s[0], b, n, r); break;
+        default: repeat_row<uint64_t>(a, s[0], b, n, r); break;
+      }
+    });
+    return;
   }
   int64_t sz = int64_t(isz);
   cpu::for_each_row<2>(L, isz, [&](const std::array<int64_t, 2>& off, size_t n,
