@@ -168,6 +168,7 @@ void write_file(const std::string& path, const Parts& parts, const char* fn) {
 // ---- CRC-32 ----------------------------------------------------------------------------
 
 uint32_t crc32_of(const char* data, size_t n, uint32_t crc) {
+  if (n == 0) return crc;  // zlib answers 0 for a null buffer, whatever crc was
   auto piece = [](uLong c, const char* p, size_t len) {
     return crc32_z(c, reinterpret_cast<const Bytef*>(p), len);
   };

@@ -248,43 +248,56 @@ uint16_t dos_date(const std::tm& t) {
   return uint16_t(((year - 1980) << 9) | ((t.tm_mon + 1) << 5) | t.tm_mday);
 }
 
-std::string deflate_bytes(const std::string& prefix, const array& a, const char* fn) {
+// Raw deflate of the segments into out[0, cap), ending with `flush` (Z_SYNC_FLUSH leaves the
+// stream open on a byte boundary, so pieces compressed apart concatenate into one stream, as
+// pigz does). Returns the bytes written, or -1 (never throws: it runs on pool threads).
+int64_t deflate_into(const std::vector<std::pair<const char*, size_t>>& segs, int flush, char* out, size_t cap) {
   z_stream zs;
   std::memset(&zs, 0, sizeof(zs));
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    fail_in(fn, "zlib could not start compressing.");
-  uint64_t total = prefix.size() + a.nbytes();
-  std::string out(size_t(deflateBound(&zs, uLong(std::min<uint64_t>(total, uint64_t(1) << 30)))) + 64, '\0');
-  size_t used = 0;
-  const char* inputs[2] = {prefix.data(), a.data<char>()};
-  size_t lens[2] = {prefix.size(), a.nbytes()};
-  for (int k = 0; k < 2; ++k) {
-    const char* p = inputs[k];
-    size_t left = lens[k];
-    do {
-      size_t take = std::min<size_t>(left, size_t(1) << 30);
-      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(p));
-      zs.avail_in = uInt(take);
-      p += take;
-      left -= take;
-      int flush = (k == 1 && left == 0) ? Z_FINISH : Z_NO_FLUSH;
-      int r;
-      do {
-        if (out.size() - used < 65536) out.resize(out.size() * 2 + 65536);
-        size_t room = std::min<size_t>(out.size() - used, size_t(1) << 30);
-        zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
-        zs.avail_out = uInt(room);
-        r = deflate(&zs, flush);
-        used += room - zs.avail_out;
-        if (r == Z_STREAM_ERROR) {
-          deflateEnd(&zs);
-          fail_in(fn, "zlib failed while compressing.");
-        }
-      } while (zs.avail_out == 0 || (flush == Z_FINISH && r != Z_STREAM_END));
-    } while (left > 0);
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) return -1;
+  zs.next_out = reinterpret_cast<Bytef*>(out);
+  zs.avail_out = uInt(cap);
+  bool ok = true;
+  for (size_t k = 0; k < segs.size() && ok; ++k) {
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(segs[k].first));
+    zs.avail_in = uInt(segs[k].second);
+    int f = k + 1 == segs.size() ? flush : Z_NO_FLUSH;
+    int r = deflate(&zs, f);
+    ok = zs.avail_in == 0 && (f == Z_FINISH ? r == Z_STREAM_END : r == Z_OK || r == Z_BUF_ERROR);
   }
+  int64_t used = ok ? int64_t(cap - zs.avail_out) : -1;
   deflateEnd(&zs);
-  out.resize(used);
+  return used;
+}
+
+// The .npy bytes (prefix, then the array's data) deflated in 4 MiB pieces over the cores.
+std::string deflate_bytes(const std::string& prefix, const array& a, const char* fn) {
+  constexpr size_t kPiece = size_t(4) << 20;
+  const char* data = a.data<char>();
+  size_t n = a.nbytes();
+  size_t pieces = n == 0 ? 1 : (n + kPiece - 1) / kPiece;
+  std::vector<std::vector<std::pair<const char*, size_t>>> segs(pieces);
+  std::vector<std::string> outs(pieces);
+  for (size_t i = 0; i < pieces; ++i) {
+    size_t off = i * kPiece, len = std::min(kPiece, n - off);
+    if (i == 0) segs[i].emplace_back(prefix.data(), prefix.size());
+    segs[i].emplace_back(data + off, len);
+    size_t in = len + (i == 0 ? prefix.size() : 0);
+    outs[i].resize(size_t(compressBound(uLong(in))) + 64);  // allocated here, not on the pool
+  }
+  std::vector<int64_t> used(pieces, -1);
+  cpu::parallel_for(pieces, 1, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i)
+      used[i] = deflate_into(segs[i], i + 1 == pieces ? Z_FINISH : Z_SYNC_FLUSH, outs[i].data(), outs[i].size());
+  });
+  size_t total = 0;
+  for (auto u : used) {
+    if (u < 0) fail_in(fn, "zlib failed while compressing.");
+    total += size_t(u);
+  }
+  std::string out;
+  out.reserve(total);
+  for (size_t i = 0; i < pieces; ++i) out.append(outs[i].data(), size_t(used[i]));
   return out;
 }
 
@@ -339,16 +352,13 @@ io::Parts npz_bytes(const NamedArrays& arrays, bool compressed) {
     items[i].prefix = io::npy_prefix(items[i].a, fortran);
     items[i].usize = items[i].prefix.size() + items[i].a.nbytes();
   }
-  // CRCs (and deflate) per entry, entries spread over the cores.
-  cpu::parallel_for(items.size(), 1, [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) {
-      auto& it = items[i];
-      it.crc = io::crc32_of(it.prefix.data(), it.prefix.size());
-      it.crc = io::crc32_of(it.a.data<char>(), it.a.nbytes(), it.crc);
-      if (compressed) it.deflated = io::deflate_bytes(it.prefix, it.a, fn);
-      it.csize = compressed ? it.deflated.size() : it.usize;
-    }
-  });
+  // CRCs and deflate split each entry over the cores.
+  for (auto& it : items) {
+    it.crc = io::crc32_of(it.prefix.data(), it.prefix.size());
+    it.crc = io::crc32_of(it.a.data<char>(), it.a.nbytes(), it.crc);
+    if (compressed) it.deflated = io::deflate_bytes(it.prefix, it.a, fn);
+    it.csize = compressed ? it.deflated.size() : it.usize;
+  }
 
   std::time_t now = std::time(nullptr);
   std::tm tm{};
