@@ -297,6 +297,17 @@ TEST(IoGguf, RoundTripAndMetadata) {
     EXPECT_EQ(m[i].first, meta[i].first);
     expect_same(std::get<array>(m[i].second), std::get<array>(meta[i].second));
   }
+  // general.alignment given by the caller: written as uint32 and used for the data.
+  for (Dtype d : {uint32, int32, int64}) {
+    array al = astype(array(64), d);
+    std::string g = bytes_of(gguf_bytes({{"x", pattern(int8, {3})}, {"y", pattern(int16, {5})}}, {{"general.alignment", al}}));
+    auto [o, mm] = load_gguf(mem(g));
+    EXPECT_EQ(std::get<array>(mm[0].second).dtype(), uint32);
+    expect_same(o[1].second, pattern(int16, {5}));
+    EXPECT_EQ(g.size() % 64, 10u);  // 64-aligned data section, x padded to 64, then y's 10 bytes
+  }
+  EXPECT_NE(error_of([&] { gguf_bytes({}, {{"general.alignment", array(48)}}); }).find("power of two"), std::string::npos);
+  EXPECT_NE(error_of([&] { gguf_bytes({}, {{"general.alignment", std::string("64")}}); }).find("integer scalar"), std::string::npos);
   EXPECT_NE(error_of([&] { gguf_bytes({{"b", pattern(bool_, {2})}}, {}); }).find("not supported"), std::string::npos);
   EXPECT_NE(error_of([&] { gguf_bytes({}, {{"m", pattern(float16, {})}}); }).find("not supported for metadata"), std::string::npos);
   EXPECT_NE(error_of([&] { gguf_bytes({}, {{"m", pattern(int32, {2, 2})}}); }).find("more than one dimension"), std::string::npos);

@@ -401,6 +401,7 @@ def gguf_read(path):
     align = 32
     for _ in range(nk):
         k = s(); t = u32(); meta[k] = val(t)
+        if k == 'general.alignment' and t == 4: align = int(meta[k]['v'])
     infos = []
     for _ in range(nt):
         name = s(); nd = u32(); dims = [u64() for _ in range(nd)]; t = u32(); off = u64()
@@ -413,7 +414,7 @@ def gguf_read(path):
             a = (np.frombuffer(b, '<u2', n, start + off).astype(np.uint32) << 16).view(np.float32)
         else:
             a = np.frombuffer(b, GT[t], n, start + off)
-        e = enc(a.reshape(dims[::-1])); e['type'] = t; e['aligned'] = off % 32 == 0
+        e = enc(a.reshape(dims[::-1])); e['type'] = t; e['aligned'] = off % align == 0 and start % align == 0
         tensors[name] = e
     return {'version': ver, 'meta': meta, 'tensors': tensors, 'order': [i[0] for i in infos]}
 def f16bits(x): return np.array([x], '<f2').tobytes()
@@ -509,6 +510,7 @@ json.dump(res, sys.stdout)
   const meta = {
     s: 'text é', l: ['a', '', 'ccc'], n: 3, x: 2.5, big: 2n ** 40n, flag: true, ints: [1, 2, 3], fl: [0.5, 1.5],
     u8: mx.array([1, 2], mx.uint8), f64: mx.array(0.1, mx.float64), b8: mx.array([true, false]),
+    'general.alignment': 64,  // written as the spec's uint32, and used for the data
   };
   mx.save_gguf(P('mx'), arrays, meta);
   const r = python(PY_GGUF + 'json.dump(gguf_read(json.load(sys.stdin)), sys.stdout)', P('mx.gguf'));
@@ -533,6 +535,7 @@ json.dump(res, sys.stdout)
   assert.deepEqual(r.meta.u8, { arr: 0, items: [{ t: 0, v: '1' }, { t: 0, v: '2' }] });
   assert.deepEqual(r.meta.f64, { t: 12, v: 0.1 });
   assert.deepEqual(r.meta.b8, { arr: 7, items: [{ t: 7, v: true }, { t: 7, v: false }] });
+  assert.deepEqual(r.meta['general.alignment'], { t: 4, v: '64' });
   // And back through mlxjs.
   const [w3, m3] = mx.load(P('mx.gguf'), null, true);
   for (const [k, a] of Object.entries(arrays)) assertArray(w3[k], { dtype: a.dtype, shape: a.shape, values: flat(a.tolist()), tol: EXACT, msg: k });

@@ -408,7 +408,19 @@ std::pair<NamedArrays, GGUFMetadata> load_gguf(const io::Source& src, StreamOrDe
 io::Parts gguf_bytes(const NamedArrays& arrays, const GGUFMetadata& metadata) {
   using io::fail_in;
   const char* fn = "save_gguf";
-  constexpr uint64_t kAlign = 32;
+  // general.alignment, when given, is the alignment readers use: written as the uint32 the
+  // spec defines, and honoured here.
+  uint64_t kAlign = 32;
+  for (auto& [key, value] : metadata) {
+    if (key != "general.alignment") continue;
+    const array* a = std::get_if<array>(&value);
+    if (!a || a->ndim() != 0 || !is_integral(a->dtype()))
+      fail_in(fn, "general.alignment must be an integer scalar (a power of two).");
+    int64_t v = astype(*a, int64, Device(Device::cpu)).item<int64_t>();
+    if (v <= 0 || v > (int64_t(1) << 30) || (v & (v - 1)) != 0)
+      fail_in(fn, "general.alignment must be a power of two, got " + std::to_string(v) + ".");
+    kAlign = uint64_t(v);
+  }
   auto put_str = [](std::string& s, const std::string& v) {
     io::put64(s, v.size());
     s += v;
@@ -431,6 +443,7 @@ io::Parts gguf_bytes(const NamedArrays& arrays, const GGUFMetadata& metadata) {
       for (auto& s : *v) put_str(head, s);
     } else {
       array a = std::get<array>(value);
+      if (key == "general.alignment") a = astype(a, uint32, Device(Device::cpu));
       if (a.ndim() > 1) fail_in(fn, "Cannot save arrays with more than one dimension as metadata ('" + key + "').");
       uint32_t t;
       if (!io::dtype_value(a.dtype(), t))
@@ -465,7 +478,7 @@ io::Parts gguf_bytes(const NamedArrays& arrays, const GGUFMetadata& metadata) {
     data.push_back(std::move(a));
   }
   io::Parts parts;
-  static const std::string zeros(kAlign, '\0');
+  const std::string zeros(size_t(kAlign), '\0');
   head.append((kAlign - head.size() % kAlign) % kAlign, '\0');
   parts.add(std::move(head));
   uint64_t at = 0;
