@@ -342,6 +342,13 @@ function isPlainExact(x) {
 }
 
 // Everything both parsers need about one overload, computed once at bind time.
+// **kwargs keys become own properties, '__proto__' included (plain assignment would set the
+// object's prototype instead).
+function setOwn(obj, key, x) {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value: x, enumerable: true, writable: true, configurable: true });
+  else obj[key] = x;
+}
+
 function compileSpec(qualname, overload, options) {
   const params = overload.params;
   const np = params.length;
@@ -350,7 +357,7 @@ function compileSpec(qualname, overload, options) {
   const S = {
     qualname, params, np, nPositional: 0, varIdx: -1, varkwIdx: -1, acceptsKw: false,
     byName: new Map(), defs: new Array(np), hasDef: new Array(np), checks: new Array(np),
-    tests: new Array(np), markers: [], markerDefs: [], epoch: -1,
+    tests: new Array(np), markers: [], markerDefs: [], epoch: -1, setOwn,
   };
   for (let i = 0; i < np; i++) {
     const p = params[i];
@@ -411,7 +418,7 @@ function compileSpec(qualname, overload, options) {
         if (S.varkwIdx < 0) return fail(E_UNKNOWN, S, 0, key, 0);
         if (x === undefined) continue;
         if (extra === null) extra = {};
-        extra[key] = x;
+        setOwn(extra, key, x);
         continue;
       }
       if (x === undefined) continue; // a known key set to undefined counts as not given
@@ -561,7 +568,7 @@ function emitBody(S, mode, withKw, argAt, tail) {
       L.push(`        case ${JSON.stringify(p.name)}: ${body} continue;`);
     }
     L.push(varkwIdx >= 0
-      ? '        default: if (x !== undefined) { if (extra === null) extra = {}; extra[key] = x; }'
+      ? '        default: if (x !== undefined) { if (extra === null) extra = {}; S.setOwn(extra, key, x); }'
       : `        default: { S.fail(${E_UNKNOWN}, 0, key); ${FAIL} }`);
     L.push('      }');
     L.push('    }');

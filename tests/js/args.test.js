@@ -456,3 +456,12 @@ test('index.d.ts / core.d.ts are up to date and tests/types type-checks', { skip
   execFileSync(process.execPath, [path.join(ROOT, 'tools', 'gen_dts.js'), '--check'], { stdio: 'pipe' });
   execFileSync(process.execPath, [TSC, '-p', path.join(ROOT, 'tests', 'types'), '--noEmit'], { stdio: 'pipe' });
 });
+
+test('a **kwargs key named __proto__ is kept as a key, not taken as the prototype', () => {
+  const mx = require('../..').core;
+  const kw = { b: mx.zeros([1]) };
+  Object.defineProperty(kw, '__proto__', { value: mx.arange(3), enumerable: true });
+  const back = mx.load(mx.savez(null, kw), { format: 'npz' });
+  assert.deepEqual(Object.keys(back).sort(), ['__proto__', 'b']);
+  assert.deepEqual(back.__proto__ === Object.prototype ? null : back['__proto__'].tolist(), [0, 1, 2]);
+});
