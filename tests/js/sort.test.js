@@ -309,10 +309,20 @@ test('partition and argpartition: the defining property and the same multiset', 
       }
     }
   }
-  // Partition keeps -0.0 and NaN bits (it moves values, it does not rebuild them).
-  const f = new Float32Array([0, -0, NaN, -0, 1, -1]);
-  const pv = mx.partition(mx.array(f), 2).toTypedArray();
-  sameMultiset(Array.from(pv), Array.from(f), 'partition of zeros');
+  // Partition and topk keep -0.0 and NaN bits (they move values, they do not rebuild them).
+  const f = new Float32Array([0, -0, NaN, -0, 1, -1, NaN, NaN, 2, -0]);
+  const u = new Uint32Array(f.buffer);
+  u[2] = 0xffc00000; u[6] = 0x7fc00001; u[7] = 0x7f800001;
+  const bitsOf = (a) => Array.from(new Uint32Array(a.toTypedArray().buffer)).sort((x, y) => x - y);
+  for (const kth of [0, 3, 5, 9]) assert.deepEqual(bitsOf(mx.partition(mx.array(f), kth)), Array.from(u).sort((x, y) => x - y), `partition bits kth=${kth}`);
+  assert.deepEqual(bitsOf(mx.topk(mx.array(f), 3)), [0x7f800001, 0x7fc00001, 0xffc00000]);
+  for (const k of FLOAT_KEYS) {
+    const z = [0, -0, NaN, -0, 1, -1, -0, 2];
+    for (const kth of [1, 4]) sameMultiset(flatList(mx.partition(mx.array(z, mx[k]), kth)), z, `${k} partition of zeros`);
+    const t = flatList(mx.topk(mx.array(z, mx[k]), 6));  // three of the four (equal) zeros
+    assert.equal(t.filter((v) => v === 0).length, 3, `${k} topk of zeros`);
+    sameMultiset(t.filter((v) => v !== 0), [1, 2, NaN], `${k} topk of zeros`);
+  }
 });
 
 test('topk: the k largest (NaN largest), the smallest of them first, k == n returns the input', () => {
@@ -366,6 +376,17 @@ test('searchsorted against numpy: every dtype, both sides, promotion, uint32 res
   // Empty sequence and empty values.
   assertArray(mx.searchsorted(mx.array([], mx.float32), mx.array([1, 2])), { values: [0, 0] });
   assertArray(mx.searchsorted(a, mx.zeros([2, 0])), { dtype: mx.uint32, shape: [2, 0] });
+  // Few values into a long sequence (binary searches over the sequence itself, strided too),
+  // many values (sorted and walked with the sequence), and an unsorted sequence (MLX's loop).
+  const longSeq = mx.arange(0, 300000, 3, mx.int32);
+  assertArray(mx.searchsorted(longSeq, mx.array([-1, 0, 1, 3, 299997, 400000])), { values: [0, 0, 1, 1, 99999, 100000] });
+  assertArray(mx.searchsorted(longSeq, mx.array([0, 1, 3, 299997]), 'right'), { values: [1, 1, 2, 100000] });
+  assertArray(mx.searchsorted(mx.broadcast_to(mx.array(7), [100000]), mx.array([6, 7, 8])), { values: [0, 0, 100000] });
+  assertArray(mx.searchsorted(mx.broadcast_to(mx.array(7), [100000]), mx.array([6, 7, 8]), 'right'), { values: [0, 100000, 100000] });
+  const un = [5, 1, 9, 3, 7, 2, 8];
+  const mlxLoop = (x) => { let lo = 0, hi = un.length; while (lo < hi) { const mid = lo + ((hi - lo) >> 1); if (un[mid] < x) lo = mid + 1; else hi = mid; } return lo; };
+  const many = Array.from({ length: 3000 }, (_, j) => j % 11);
+  assertArray(mx.searchsorted(mx.array(un), mx.array(many)), { values: many.map(mlxLoop) });
   // A long sequence, many values.
   const seq = mx.arange(0, 200000, 2);
   const vals = mx.arange(-5, 200005, 7);

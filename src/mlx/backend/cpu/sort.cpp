@@ -10,6 +10,7 @@
 // binary search over keys.
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <numeric>
 #include <type_traits>
@@ -162,6 +163,27 @@ struct Key {
       return from_bits(K(k ^ S));
     } else {
       return T(k);
+    }
+  }
+  // A bijection onto keys whose order refines MLX's (-0.0 before 0.0, NaNs by their bits
+  // after +inf): the standard sign-flip map, rotated down by the count of negative NaN
+  // patterns so that those wrap around to the top. Selection on these moves values exactly.
+  static K rkey(T v) {
+    if constexpr (is_float_v<T>) {
+      constexpr K C = K(K(~S) - FloatBits<T>::inf);
+      K b = bits(v);
+      return K(K(b ^ (K(K(0) - K(b >> (W - 1))) | S)) - C);
+    } else {
+      return of(v);
+    }
+  }
+  static T from_rkey(K r) {
+    if constexpr (is_float_v<T>) {
+      constexpr K C = K(K(~S) - FloatBits<T>::inf);
+      K k = K(r + C);
+      return from_bits(K(k ^ (K(K(k >> (W - 1)) - 1) | S)));
+    } else {
+      return value(r);
     }
   }
   // Whether value(of(v)) loses v's bits: -0.0 and NaNs other than the canonical one.
@@ -764,21 +786,19 @@ struct PartWork {
 template <typename T>
 void partition_row(const T* src, int64_t ss, size_t n, size_t kth, size_t from, T* dst,
                    int64_t ds, PartWork& w) {
-  if constexpr (is_half_v<T>) {
-    // (key << 16 | bits): MLX's order refined by the bits, and the bits come back exactly.
-    using KT = Key<T>;
-    uint32_t* c = w.buf.get<uint32_t>(n);
-    for (size_t i = 0; i < n; ++i) {
-      T v = src[int64_t(i) * ss];
-      c[i] = (uint32_t(KT::of(v)) << 16) | KT::bits(v);
-    }
-    std::nth_element(c, c + kth, c + n);
-    for (size_t i = from; i < n; ++i) dst[int64_t(i - from) * ds] = KT::from_bits(uint16_t(c[i]));
-  } else {
+  if constexpr (is_cplx_v<T>) {
     T* v = w.buf.get<T>(n);
     for (size_t i = 0; i < n; ++i) v[i] = src[int64_t(i) * ss];
     std::nth_element(v, v + kth, v + n, [](const T& a, const T& b) { return nan_less(a, b); });
     for (size_t i = from; i < n; ++i) dst[int64_t(i - from) * ds] = v[i];
+  } else {
+    // Integer compares on refined keys; the values come back bit for bit.
+    using KT = Key<T>;
+    using K = typename KT::K;
+    K* c = w.buf.get<K>(n);
+    for (size_t i = 0; i < n; ++i) c[i] = KT::rkey(src[int64_t(i) * ss]);
+    std::nth_element(c, c + kth, c + n);
+    for (size_t i = from; i < n; ++i) dst[int64_t(i - from) * ds] = KT::from_rkey(c[i]);
   }
 }
 
@@ -815,6 +835,44 @@ void argpartition_row(const T* src, int64_t ss, size_t n, size_t kth, uint32_t* 
       });
       for (size_t i = 0; i < n; ++i) dst[int64_t(i) * ds] = c[i].i;
     }
+  }
+}
+
+// ---- searchsorted ------------------------------------------------------------------------
+
+constexpr size_t kSearchChunk = 256;
+
+// MLX's binary search (the first position where the sequence stops being below x) for many
+// values at once: each of G lanes takes one step of its own search per round and prefetches
+// its next probe, so the cache misses of the lanes overlap instead of following one another.
+template <typename K, typename U, typename ToKey>
+void bounds(const K* x, uint32_t* out, size_t count, uint32_t n, bool right, const U* base,
+            int64_t stride, ToKey key) {
+  constexpr size_t G = 16;
+  for (size_t g0 = 0; g0 < count; g0 += G) {
+    size_t g = std::min(G, count - g0);
+    uint32_t lo[G], hi[G];
+    for (size_t l = 0; l < g; ++l) {
+      lo[l] = 0;
+      hi[l] = n;
+    }
+    for (bool busy = n > 0; busy;) {
+      busy = false;
+      for (size_t l = 0; l < g; ++l) {
+        if (lo[l] >= hi[l]) continue;
+        uint32_t mid = lo[l] + (hi[l] - lo[l]) / 2;
+        K mk = key(base[int64_t(mid) * stride]);
+        K xv = x[g0 + l];
+        bool below = right ? mk <= xv : mk < xv;
+        lo[l] = below ? mid + 1 : lo[l];
+        hi[l] = below ? hi[l] : mid;
+        if (lo[l] < hi[l]) {
+          __builtin_prefetch(base + int64_t(lo[l] + (hi[l] - lo[l]) / 2) * stride);
+          busy = true;
+        }
+      }
+    }
+    for (size_t l = 0; l < g; ++l) out[g0 + l] = lo[l];
   }
 }
 
@@ -931,30 +989,81 @@ void SearchSorted::eval_cpu(const std::vector<array>& inputs, array& out) {
         }
       });
     } else {
-      // Keys compare in MLX's order (NaN last, -0.0 == 0.0) with integer compares; a long
-      // search is faster over a contiguous copy of the sequence's keys.
+      // Keys compare in MLX's order (NaN last, -0.0 == 0.0) with integer compares. Many
+      // searches read a contiguous copy of the sequence's keys.
       using KT = Key<T>;
       using K = typename KT::K;
       Scratch ks;
-      K* ka = ks.get<K>(n);
-      for (size_t i = 0; i < n; ++i) ka[i] = KT::of(pa[int64_t(i) * as]);
-      auto bound = [&](K x) {
-        uint32_t lo = 0, hi = uint32_t(n);
-        while (lo < hi) {
-          uint32_t mid = lo + (hi - lo) / 2;
-          bool below = right ? ka[mid] <= x : ka[mid] < x;
-          if (below)
-            lo = mid + 1;
-          else
-            hi = mid;
+      bool copy = double(m) * std::log2(double(n) + 1) >= double(n) / 4;
+      const K* ka = nullptr;
+      bool sorted = false;
+      if (copy) {
+        K* c = ks.get<K>(n);
+        std::atomic<bool> ok{true};
+        cpu::parallel_for(n, size_t(1) << 16, [&](size_t b, size_t e) {
+          bool up = true;
+          for (size_t i = b; i < e; ++i) {
+            c[i] = KT::of(pa[int64_t(i) * as]);
+            up &= i == 0 || KT::of(pa[int64_t(i - 1) * as]) <= c[i];
+          }
+          if (!up) ok.store(false, std::memory_order_relaxed);
+        });
+        ka = c;
+        sorted = ok.load();
+      }
+      // Many values into a sorted sequence: sort the values (stably, with their positions) and
+      // walk both in one pass. The same answers as binary searches, which stay for an unsorted
+      // sequence (where only MLX's own loop says what comes out).
+      if (sorted && m >= 1024 && m >= n / 256) {
+        Scratch xs, os;
+        K* xk = xs.get<K>(m);
+        dynamic_for(rows, std::max<size_t>(1, 4096 / inner), [&](size_t r0, size_t r1) {
+          for (size_t r = r0; r < r1; ++r) {
+            const T* p = pv + row_offset(r);
+            for (size_t i = 0; i < inner; ++i) xk[r * inner + i] = KT::of(p[int64_t(i) * vs]);
+          }
+        });
+        uint32_t* ord = os.get<uint32_t>(m);
+        {
+          SortWork w;
+          int nt = m >= kWideDigits ? cpu::num_threads() : 1;
+          sort_row<K, true>(xk, 1, m, nullptr, ord, 1, nt, w);
         }
-        return lo;
-      };
-      size_t per = std::max<size_t>(1, (size_t(1) << 14) / std::max<size_t>(1, inner * 8));
+        cpu::parallel_for(m, size_t(1) << 15, [&](size_t b, size_t e) {
+          K x0 = xk[ord[b]];
+          uint32_t j = 0, hi = uint32_t(n);
+          while (j < hi) {  // where this chunk's first value goes
+            uint32_t mid = j + (hi - j) / 2;
+            if (right ? ka[mid] <= x0 : ka[mid] < x0)
+              j = mid + 1;
+            else
+              hi = mid;
+          }
+          for (size_t t = b; t < e; ++t) {
+            K x = xk[ord[t]];
+            if (right)
+              while (j < n && ka[j] <= x) ++j;
+            else
+              while (j < n && ka[j] < x) ++j;
+            o[ord[t]] = j;
+          }
+        });
+        return;
+      }
+      size_t per = std::max<size_t>(1, (size_t(1) << 12) / std::max<size_t>(1, inner));
       dynamic_for(rows, per, [&](size_t r0, size_t r1) {
+        K xk[kSearchChunk];
         for (size_t r = r0; r < r1; ++r) {
           const T* p = pv + row_offset(r);
-          for (size_t i = 0; i < inner; ++i) o[r * inner + i] = bound(KT::of(p[int64_t(i) * vs]));
+          for (size_t j0 = 0; j0 < inner; j0 += kSearchChunk) {
+            size_t cnt = std::min(kSearchChunk, inner - j0);
+            for (size_t j = 0; j < cnt; ++j) xk[j] = KT::of(p[int64_t(j0 + j) * vs]);
+            uint32_t* dst = o + r * inner + j0;
+            if (ka)
+              bounds(xk, dst, cnt, uint32_t(n), right, ka, 1, [](K k) { return k; });
+            else
+              bounds(xk, dst, cnt, uint32_t(n), right, pa, as, [](T v) { return KT::of(v); });
+          }
         }
       });
     }
