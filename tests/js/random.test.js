@@ -738,3 +738,17 @@ test('errors name the function and never crash the process', () => {
   mx.random.state[0] = saved;
   assert.equal(mx.random.uniform({ key }).dtype, mx.float32);
 });
+
+test('every public mx.random name of MLX 0.32 exists (multivariate_normal waits for linalg.svd)', () => {
+  const tsv = path.join(__dirname, '..', '..', '..', 'shared', 'mlx-api', 'submodules.tsv');
+  const fs = require('node:fs');
+  const names = fs.existsSync(tsv)
+    ? fs.readFileSync(tsv, 'utf8').trim().split('\n').map((l) => l.split('\t'))
+      .filter((c) => c[0] === 'mlx.core.random' && c[8] === 'public').map((c) => c[1])
+    : ['seed', 'key', 'split', 'uniform', 'normal', 'multivariate_normal', 'randint', 'bernoulli',
+      'truncated_normal', 'gumbel', 'categorical', 'laplace', 'permutation'];
+  assert.ok(names.includes('normal') && names.includes('permutation'));
+  const missing = names.filter((n) => !(n in mx.random) && n !== 'multivariate_normal');
+  assert.deepEqual(missing, []);
+  assert.ok('state' in mx.random);
+});
