@@ -830,6 +830,33 @@ test('stream argument: a Stream, a Device, the default', () => {
   assertArray(mx.linalg.det([[1.5, 2], [3, 4.5]]), { dtype: mx.float32, values: 0.75, tol: { rtol: 1e-6, atol: 1e-6 } });
 });
 
+// ---- large batches of tiny matrices (split over the cores) -------------------------------------
+
+{
+  const a = wellCond([3000, 4, 4], 'float64', 101), b = rand([3000, 4, 2], 'float64', 102);
+  const t = { rtol: 1e-10, atol: 1e-10 };
+  match('batch 3000x4x4 inv', () => mx.linalg.inv(a), 'np.linalg.inv(a)', { a }, { tol: t });
+  match('batch 3000x4x4 solve', () => mx.linalg.solve(a, b), 'np.linalg.solve(a, b)', { a, b }, { tol: t });
+  match('batch 3000x4x4 det', () => mx.linalg.det(a), 'np.linalg.det(a)', { a }, { tol: t });
+  match('batch 3000x4x4 eigvalsh', () => mx.linalg.eigvalsh(a, 'U'), "np.linalg.eigvalsh(a, UPLO='U')", { a }, { tol: t });
+  match('batch 3000x4x4 svd', () => mx.linalg.svd(a, false), 'np.linalg.svd(a, compute_uv=False)', { a }, { tol: t });
+  match('batch 3000x4x4 cholesky', () => mx.linalg.cholesky(mx.matmul(a, mx.swapaxes(a, -1, -2))), 'np.linalg.cholesky(a @ np.swapaxes(a, -1, -2))', { a }, { tol: t });
+  const [P, L, U] = mx.linalg.lu(a);
+  resid('batch 3000x4x4 lu', rel('np.take_along_axis(L, P.astype(np.int64)[..., None], axis=-2) @ U', 'a'), { a, P, L, U }, 1e-14);
+  const [q, r] = mx.linalg.qr(a);
+  resid('batch 3000x4x4 qr', rel('q @ r', 'a'), { a, q, r }, 1e-14);
+}
+
+test('a singular matrix deep in a large batch fails the evaluation', () => {
+  const a = mx.broadcast_to(mx.eye(4), [3000, 4, 4]);
+  const bad = mx.concatenate([a.get('0:2000'), mx.zeros([1, 4, 4]), a.get('2000:')]);
+  throwsWith(() => mx.eval(mx.linalg.inv(bad)), Error, /^\[linalg\.inv\] LU factorization failed with error code 1: the matrix is singular\.$/);
+  throwsWith(() => mx.eval(mx.linalg.solve(bad, mx.ones([4]))), Error, /^\[linalg\.solve\] LU factorization failed/);
+  throwsWith(() => mx.eval(mx.linalg.solve_triangular(bad, mx.ones([4]))), Error, /^\[linalg\.solve_triangular\] Triangular solve failed/);
+  throwsWith(() => mx.eval(mx.linalg.tri_inv(bad, true)), Error, /^\[linalg\.tri_inv\] Triangular inversion failed/);
+  assertArray(mx.linalg.det(bad).get('1999:2002'), { values: [1, 0, 1] });
+});
+
 // ---- the numpy comparisons queued above --------------------------------------------------------
 
 np.run();

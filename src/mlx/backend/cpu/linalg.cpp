@@ -10,9 +10,8 @@
 // turns A X = B into U^T L^T P^T X = B, three row-major triangular steps (solve). QR and LU
 // are the two that need A itself, and copy it column-major.
 //
-// Batches of small matrices are split over the cores (one LAPACK call per matrix, which
-// OpenBLAS then runs single-threaded); large matrices run one at a time so OpenBLAS can use its
-// own threads inside each call.
+// Batches of tiny matrices are split over the cores (one LAPACK call per matrix); other
+// matrices run one at a time and OpenBLAS threads inside each call (see over_batch).
 #include <cblas.h>
 
 #include <algorithm>
@@ -234,8 +233,12 @@ void load(const Mat<T>& m, int rows, int cols, T* dst, bool col_major) {
   }
 }
 
-// Matrices up to this order are spread over the cores a batch at a time.
-constexpr int kParallelMaxOrder = 96;
+// Matrices up to this order are spread over the cores a batch at a time. Larger ones run one
+// after another: OpenBLAS threads inside LAPACK's BLAS calls, and two of our threads calling
+// it at once measured slower than one (1000 ssyevd of order 16 on the 2-core development
+// machine: 120 ms in turn, 190-220 ms from two threads; tiny orders make no BLAS calls worth
+// threading).
+constexpr int kParallelMaxOrder = 8;
 
 // Runs f(b0, b1) over [0, batch): split over the cores when the matrices (order n) are small,
 // else as one call. Threads must not throw: the first exception is kept and rethrown here.
