@@ -1171,6 +1171,14 @@ export declare namespace random {
   function normal(shape: readonly number[], dtype: Dtype | null, loc: ArrayLike | null, scale: ArrayLike | null, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
   function normal(shape: readonly number[], dtype: Dtype | null, loc: ArrayLike | null, scale: ArrayLike | null, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
   function normal(shape: readonly number[], dtype: Dtype | null, loc: ArrayLike | null, scale: ArrayLike | null, key: ArrayLike | null, stream: StreamOrDevice): array;
+  /** Python: `random.multivariate_normal(mean, cov, shape=[], dtype=float32, key=None, stream=None)` */
+  function multivariate_normal(options: { mean: ArrayLike; cov: ArrayLike; shape?: readonly number[]; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function multivariate_normal(mean: ArrayLike, options: { cov: ArrayLike; shape?: readonly number[]; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function multivariate_normal(mean: ArrayLike, cov: ArrayLike, options?: { shape?: readonly number[]; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function multivariate_normal(mean: ArrayLike, cov: ArrayLike, shape: readonly number[], options?: { dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function multivariate_normal(mean: ArrayLike, cov: ArrayLike, shape: readonly number[], dtype: Dtype | null, options?: { key?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function multivariate_normal(mean: ArrayLike, cov: ArrayLike, shape: readonly number[], dtype: Dtype | null, key: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+  function multivariate_normal(mean: ArrayLike, cov: ArrayLike, shape: readonly number[], dtype: Dtype | null, key: ArrayLike | null, stream: StreamOrDevice): array;
   /** Python: `random.randint(low, high, shape=[], dtype=int32, key=None, stream=None)` */
   function randint(options: { low: ArrayLike; high: ArrayLike; shape?: readonly number[]; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;
   function randint(low: ArrayLike, options: { high: ArrayLike; shape?: readonly number[]; dtype?: Dtype | null; key?: ArrayLike | null; stream?: StreamOrDevice }): array;

@@ -9,7 +9,7 @@ const args = require('./args');
 
 // The names this file defines, qualified ('random.normal'); lib/implemented.js lists them.
 const NAMES = ['random.seed', 'random.key', 'random.split', 'random.uniform', 'random.normal',
-  'random.randint', 'random.bernoulli', 'random.truncated_normal', 'random.gumbel',
+  'random.multivariate_normal', 'random.randint', 'random.bernoulli', 'random.truncated_normal', 'random.gumbel',
   'random.categorical', 'random.laplace', 'random.permutation'];
 
 const I32_MIN = -2147483648, I32_MAX = 2147483647;
@@ -130,6 +130,13 @@ function install(mx) {
     const dt = dtypeArg(dtype, fn, byKey.float32);
     return native.random_normal(shapeArg(shape, fn), dt._index, paramArg(loc, dt, fn), paramArg(scale, dt, fn), k,
       S(stream, fn));
+  });
+
+  def('multivariate_normal', (mean, cov, shape, dtype, key, stream) => {
+    const fn = 'random.multivariate_normal';
+    const k = keyArg(key, fn);
+    return native.random_multivariate_normal(toArray(mean, fn), toArray(cov, fn), shapeArg(shape, fn),
+      dtypeArg(dtype, fn, byKey.float32)._index, k, S(stream, fn));
   });
 
   def('randint', (low, high, shape, dtype, key, stream) => {

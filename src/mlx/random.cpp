@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "linalg.h"
 #include "ops_common.h"
 #include "primitives_random.h"
 
@@ -238,6 +239,31 @@ array normal(const Shape& shape, Dtype dtype, const std::optional<array>& loc,
   }
   if (loc) samples = add(astype(*loc, dtype, s), samples, s);
   return samples;
+}
+
+array multivariate_normal(const array& mean, const array& cov, const Shape& shape, Dtype dtype,
+                          const std::optional<array>& key, StreamOrDevice sd) {
+  const char* fn = "multivariate_normal";
+  if (dtype != float32) fail(fn, "dtype must be float32.");
+  if (mean.ndim() < 1) fail(fn, "mean must have at least one dimension.");
+  if (cov.ndim() < 2) fail(fn, "cov must have at least two dimensions.");
+  int n = mean.shape(-1);
+  if (cov.shape(-1) != cov.shape(-2)) fail(fn, "last two dimensions of cov must be equal.");
+  if (n != cov.shape(-1)) fail(fn, "mean and cov must have compatible shapes.");
+  check_shape(fn, shape);
+  Stream s = to_stream(sd);
+  Shape out_shape = broadcast(fn, Shape(cov.shape().begin(), cov.shape().end() - 2),
+                              Shape(mean.shape().begin(), mean.shape().end() - 1));
+  out_shape = broadcast(fn, out_shape, shape);
+  out_shape.push_back(n);
+  array k = get_key(fn, key);
+  // MLX: the square root of the covariance through its SVD, U diag(sqrt(S)) Vt.
+  auto usv = linalg::svd(astype(cov, float32, s), true, s);
+  array sd_mat = astype(matmul(multiply(usv[0], expand_dims(sqrt(usv[1], s), {-2}, s), s), usv[2], s),
+                        dtype, s);
+  array z = normal(out_shape, dtype, array(0.0f, dtype), array(1.0f, dtype), k, s);
+  array scaled = squeeze(matmul(expand_dims(z, {-2}, s), sd_mat, s), {-2}, s);
+  return add(mean, scaled, s);
 }
 
 array randint(const array& low, const array& high, const Shape& shape, Dtype dtype,

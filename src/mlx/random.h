@@ -58,6 +58,13 @@ array normal(const Shape& shape, Dtype dtype = float32,
              const std::optional<array>& scale = std::nullopt,
              const std::optional<array>& key = std::nullopt, StreamOrDevice s = {});
 
+// mean + z @ sqrt(cov) for standard normal z of shape broadcast(cov and mean batch dims,
+// shape) + [n], the square root through the SVD of cov (float32 only, as MLX; CPU only, as
+// MLX's linalg).
+array multivariate_normal(const array& mean, const array& cov, const Shape& shape = {},
+                          Dtype dtype = float32, const std::optional<array>& key = std::nullopt,
+                          StreamOrDevice s = {});
+
 // Integers in [low, high) as MLX 0.32 draws them: floor of a float32 uniform, clamped to
 // [low, high - 1] (an empty interval gives low).
 array randint(const array& low, const array& high, const Shape& shape, Dtype dtype = int32,

@@ -70,6 +70,12 @@ Napi::Value Normal(Info info) {
                             opt_array(info, 3, fn), A(4), S(5))););
 }
 
+// (mean, cov, shape, dtype, key, stream)
+Napi::Value MultivariateNormal(Info info) {
+  const char* fn = "random.multivariate_normal";
+  GUARD(WRAP(random::multivariate_normal(A(0), A(1), to_shape(info[2], fn), to_dtype(info[3]), A(4), S(5))););
+}
+
 // (low, high, shape, dtype, key, stream)
 Napi::Value RandInt(Info info) {
   const char* fn = "random.randint";
@@ -138,6 +144,7 @@ void init_random(Napi::Env env, Napi::Object exports) {
       {"random_next", Next},
       {"random_uniform", Uniform},
       {"random_normal", Normal},
+      {"random_multivariate_normal", MultivariateNormal},
       {"random_randint", RandInt},
       {"random_bernoulli", Bernoulli},
       {"random_truncated_normal", TruncatedNormal},

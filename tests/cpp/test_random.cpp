@@ -326,3 +326,33 @@ TEST(Random, GlobalKeySequence) {
   auto c = random::bits({3});
   EXPECT_EQ(to_vec<uint32_t>(c), to_vec<uint32_t>(random::bits({3}, 4, random::split(random::key(4)).second)));
 }
+
+TEST(Random, MultivariateNormal) {
+  auto key = random::key(0);
+  // Identity covariance: the standard normal draws of the same key.
+  auto a = random::multivariate_normal(zeros({2}), eye(2), {3}, float32, key);
+  EXPECT_EQ(a.shape(), (Shape{3, 2}));
+  EXPECT_EQ(to_vec<float>(a), to_vec<float>(random::normal({3, 2}, float32, std::nullopt, std::nullopt, key)));
+  EXPECT_EQ(random::multivariate_normal(f32({0, 7, 1, 2, 3, 4}, {3, 2}), f32({1, 0.5f, 0.5f, 1}, {2, 2}), {4, 3})
+                .shape(),
+            (Shape{4, 3, 2}));
+  for (Dtype dt : {int32, float16, bfloat16, float64})
+    EXPECT_THROW(random::multivariate_normal(zeros({2}), eye(2), {}, dt, key), std::invalid_argument);
+  EXPECT_THROW(random::multivariate_normal(zeros({2, 2}), zeros({2, 2}), {3}, float32, key), std::invalid_argument);
+  EXPECT_THROW(random::multivariate_normal(zeros({3}), zeros({2, 2}), {}, float32, key), std::invalid_argument);
+  EXPECT_THROW(random::multivariate_normal(zeros({2}), zeros({2, 3}), {}, float32, key), std::invalid_argument);
+  // Moments of 50000 draws.
+  auto d = to_vec<float>(random::multivariate_normal(f32({4, 7}, {2}), f32({2, 0.5f, 0.5f, 1}, {2, 2}), {50000},
+                                                     float32, key));
+  double m0 = 0, m1 = 0, c00 = 0, c01 = 0, c11 = 0;
+  for (size_t i = 0; i < d.size(); i += 2) m0 += d[i], m1 += d[i + 1];
+  m0 /= 50000, m1 /= 50000;
+  for (size_t i = 0; i < d.size(); i += 2) {
+    c00 += (d[i] - m0) * (d[i] - m0), c01 += (d[i] - m0) * (d[i + 1] - m1), c11 += (d[i + 1] - m1) * (d[i + 1] - m1);
+  }
+  EXPECT_NEAR(m0, 4, 0.03);
+  EXPECT_NEAR(m1, 7, 0.03);
+  EXPECT_NEAR(c00 / 50000, 2, 0.05);
+  EXPECT_NEAR(c01 / 50000, 0.5, 0.03);
+  EXPECT_NEAR(c11 / 50000, 1, 0.03);
+}

@@ -623,6 +623,9 @@ test('the baseline and AVX2/AVX-512 kernels give the same bits and values', () =
       randint: mx.random.randint(-7, 70, [1001], { key: k }).tolist(),
       trunc: mx.random.truncated_normal(-1, 0.5, [257], { key: k }).tolist(),
       gumbel: mx.random.gumbel([300], mx.float16, k).tolist(),
+      u16: mx.random.uniform(-2, 3, [1003], mx.float16, k).tolist(),
+      ubf: mx.random.uniform(-2, 3, [1003], mx.bfloat16, k).tolist(),
+      unan: mx.random.uniform(-Infinity, Infinity, [21], mx.bfloat16, k).tolist().map(String),
     };
     process.stdout.write(JSON.stringify(out));`;
   const run = (isa) => {
@@ -739,7 +742,44 @@ test('errors name the function and never crash the process', () => {
   assert.equal(mx.random.uniform({ key }).dtype, mx.float32);
 });
 
-test('every public mx.random name of MLX 0.32 exists (multivariate_normal waits for linalg.svd)', () => {
+test('multivariate_normal: mean + z @ sqrt(cov) (SVD), shapes, dtype, errors, moments', () => {
+  const key = mx.random.key(0);
+  // Identity covariance: exactly the standard normal draws of the same key.
+  const z = mx.random.normal([3, 2], { key });
+  assert.deepEqual(mx.random.multivariate_normal(mx.zeros([2]), mx.eye(2), [3], { key }).tolist(), z.tolist());
+  assert.deepEqual(mx.random.multivariate_normal(mx.array([0, 0]), mx.array([[1, 0], [0, 1]]), { key }).shape, [2]);
+  // A diagonal covariance scales each coordinate by its standard deviation, then adds the mean.
+  const d = mx.random.multivariate_normal(mx.array([1, -2]), mx.array([[4, 0], [0, 0.25]]), [5], { key });
+  const zv = mx.random.normal([5, 2], { key }).tolist();
+  const dv = d.tolist();
+  for (let i = 0; i < 5; i++) {
+    assert.ok(Math.abs(dv[i][0] - (1 + 2 * zv[i][0])) < 1e-5 && Math.abs(dv[i][1] - (-2 + 0.5 * zv[i][1])) < 1e-5);
+  }
+  assert.deepEqual(mx.random.multivariate_normal(mx.array([[0, 7], [1, 2], [3, 4]]), mx.array([[1, 0.5], [0.5, 1]]), [4, 3]).shape, [4, 3, 2]);
+  assert.deepEqual(mx.random.multivariate_normal(mx.zeros([2]), mx.broadcast_to(mx.eye(2), [3, 2, 2]), { key }).shape, [3, 2]);
+  // Empirical mean and covariance (MLX's test: within 10 n^2 / sqrt(N)).
+  const N = 100000;
+  for (const [mean, cov] of [[[4, 7], [[2, 0.5], [0.5, 1]]], [[0, 1, 2], [[1, -1, 0.5], [-1, 1, -0.5], [0.5, -0.5, 1]]]]) {
+    const data = mx.random.multivariate_normal(mx.array(mean, mx.float32), mx.array(cov, mx.float32), [N], { key });
+    const m = mx.mean(data, 0);
+    const x = mx.subtract(data, m);
+    const c = mx.divide(mx.matmul(x.T, x), N).tolist();
+    const tol = 10 * mean.length ** 2 / Math.sqrt(N);
+    m.tolist().forEach((v, i) => assert.ok(Math.abs(v - mean[i]) < tol, `mean ${v}`));
+    c.flat().forEach((v, i) => assert.ok(Math.abs(v - cov.flat()[i]) < tol, `cov ${v}`));
+  }
+  for (const dt of ['int8', 'int32', 'int64', 'uint8', 'uint32', 'uint64', 'float16', 'bfloat16', 'float64']) {
+    throwsWith(() => mx.random.multivariate_normal(mx.zeros([2]), mx.eye(2), { dtype: mx[dt], key }), Error, /^\[random\.multivariate_normal\] dtype must be float32\./);
+  }
+  throwsWith(() => mx.random.multivariate_normal(mx.zeros([2, 2]), mx.zeros([2, 2]), [3], { key }), Error, /^\[random\.multivariate_normal\] Shapes \(2\) and \(3\) cannot be broadcast\./);
+  throwsWith(() => mx.random.multivariate_normal(mx.zeros([2]), mx.zeros([2, 2, 2]), [3], { key }), Error, /^\[random\.multivariate_normal\] Shapes \(2\) and \(3\) cannot be broadcast\./);
+  throwsWith(() => mx.random.multivariate_normal(mx.zeros([3]), mx.zeros([2, 2]), { key }), Error, /^\[random\.multivariate_normal\] mean and cov must have compatible shapes\./);
+  throwsWith(() => mx.random.multivariate_normal(mx.zeros([2]), mx.zeros([2, 3]), { key }), Error, /^\[random\.multivariate_normal\] last two dimensions of cov must be equal\./);
+  throwsWith(() => mx.random.multivariate_normal(mx.array(0), mx.eye(2), { key }), Error, /^\[random\.multivariate_normal\] mean must have at least one dimension\./);
+  throwsWith(() => mx.random.multivariate_normal(mx.zeros([2]), mx.zeros([2]), { key }), Error, /^\[random\.multivariate_normal\] cov must have at least two dimensions\./);
+});
+
+test('every public mx.random name of MLX 0.32 exists', () => {
   const tsv = path.join(__dirname, '..', '..', '..', 'shared', 'mlx-api', 'submodules.tsv');
   const fs = require('node:fs');
   const names = fs.existsSync(tsv)
@@ -748,7 +788,7 @@ test('every public mx.random name of MLX 0.32 exists (multivariate_normal waits 
     : ['seed', 'key', 'split', 'uniform', 'normal', 'multivariate_normal', 'randint', 'bernoulli',
       'truncated_normal', 'gumbel', 'categorical', 'laplace', 'permutation'];
   assert.ok(names.includes('normal') && names.includes('permutation'));
-  const missing = names.filter((n) => !(n in mx.random) && n !== 'multivariate_normal');
+  const missing = names.filter((n) => !(n in mx.random));
   assert.deepEqual(missing, []);
   assert.ok('state' in mx.random);
 });

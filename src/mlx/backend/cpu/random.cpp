@@ -171,6 +171,60 @@ INL void bern_body(const uint32_t* w, size_t n, float thr, bool* out) {
   for (; i < n; ++i) out[i] = float(w[i]) < thr;
 }
 
+// uniform in float16 / bfloat16: u (as u01_body, rounded to the dtype), then
+// (range * u) and (+ lo), each rounded to the dtype, stored as the dtype's bits.
+INL void u01_half_body(const uint32_t* w, size_t n, bool bf16, float upper, float range, float lo,
+                       uint16_t* out) {
+  for (size_t i = 0; i < n; ++i) {
+    float u = u01_one(w[i], upper, 1.0f, 0.0f);
+    if (bf16) {
+      float r = float(bfloat16_t(range * float(bfloat16_t(u))));
+      out[i] = bfloat16_t(r + lo).bits;
+    } else {
+      float r = float(float16_t(range * float(float16_t(u))));
+      out[i] = float16_t(r + lo).bits;
+    }
+  }
+}
+
+// The same with F16C conversions (round to nearest even, NaN quieted as the scalar form) and
+// bfloat16 rounded in integer lanes.
+__attribute__((target("avx2,f16c"))) INL __m256 round_half_avx2(__m256 x, bool bf16, __m256i* bits) {
+  if (!bf16) {
+    __m128i h = _mm256_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    *bits = _mm256_cvtepu16_epi32(h);
+    return _mm256_cvtph_ps(h);
+  }
+  __m256i u = _mm256_castps_si256(x);
+  __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
+  __m256i r = _mm256_srli_epi32(_mm256_add_epi32(u, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7fff))), 16);
+  __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(u, _mm256_set1_epi32(0x7fffffff)), _mm256_set1_epi32(0x7f800000));
+  __m256i q = _mm256_or_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(0x40));
+  *bits = _mm256_blendv_epi8(r, q, nan);
+  return _mm256_castsi256_ps(_mm256_slli_epi32(*bits, 16));
+}
+
+__attribute__((target("avx2,f16c"))) INL void u01_half_avx2(const uint32_t* w, size_t n, bool bf16, float upper,
+                                                           float range, float lo, uint16_t* out) {
+  size_t i = 0;
+  const __m256 up = _mm256_set1_ps(upper), rg = _mm256_set1_ps(range), lv = _mm256_set1_ps(lo);
+  for (; i + 8 <= n; i += 8) {
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + i));
+    __m256 f = _mm256_add_ps(
+        _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(v, 16)), _mm256_set1_ps(65536.0f)),
+        _mm256_cvtepi32_ps(_mm256_and_si256(v, _mm256_set1_epi32(0xffff))));
+    __m256 u = _mm256_mul_ps(f, _mm256_set1_ps(0x1p-32f));
+    u = _mm256_blendv_ps(up, u, _mm256_cmp_ps(u, up, _CMP_LT_OQ));  // u < upper ? u : upper
+    __m256i b;
+    u = round_half_avx2(u, bf16, &b);
+    __m256 r = round_half_avx2(_mm256_mul_ps(rg, u), bf16, &b);
+    round_half_avx2(_mm256_add_ps(r, lv), bf16, &b);
+    __m128i packed = _mm_packus_epi32(_mm256_castsi256_si128(b), _mm256_extracti128_si256(b, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), packed);
+  }
+  u01_half_body(w + i, n - i, bf16, upper, range, lo, out + i);
+}
+
 // ---- MLX's math (mlx/backend/cpu/simd/math.h, the one-lane forms MLX runs on x86) -----------
 
 // Cephes-style exp: 2^floor(x log2(e) + 0.5) times a degree-6 polynomial.
@@ -258,12 +312,13 @@ struct Fns {
   void (*hash)(uint32_t, uint32_t, uint32_t, uint32_t, size_t, uint32_t*, uint32_t*);
   void (*u01)(const uint32_t*, size_t, float, float, float, float*);
   void (*bern)(const uint32_t*, size_t, float, bool*);
+  void (*u01h)(const uint32_t*, size_t, bool, float, float, float, uint16_t*);  // float16 / bfloat16
   void (*normal)(const uint32_t*, size_t, float*);  // erfinv of normal()'s uniform
   void (*erf)(const float*, size_t, float*);        // erf_core
   void (*erfinv)(const float*, size_t, float*);
 };
 
-#define MLXJS_RANDOM_ISA(NS, ATTR, HASH)                                                        \
+#define MLXJS_RANDOM_ISA(NS, ATTR, HASH, HALF)                                                    \
   namespace NS {                                                                                \
   ATTR void hash(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, size_t n, uint32_t* x,     \
                  uint32_t* y) {                                                                 \
@@ -273,16 +328,20 @@ struct Fns {
     u01_body(w, n, up, rg, lo, o);                                                              \
   }                                                                                             \
   ATTR void bern(const uint32_t* w, size_t n, float t, bool* o) { bern_body(w, n, t, o); }      \
+  ATTR void u01h(const uint32_t* w, size_t n, bool bf, float up, float rg, float lo, uint16_t* o) { \
+    HALF(w, n, bf, up, rg, lo, o);                                                              \
+  }                                                                                             \
   ATTR void normal(const uint32_t* w, size_t n, float* o) { normal_body(w, n, o); }             \
   ATTR void erf(const float* x, size_t n, float* o) { erf_body(x, n, o); }                      \
   ATTR void erfinv(const float* x, size_t n, float* o) { erfinv_body(x, n, o); }                \
-  constexpr Fns fns = {&hash, &u01, &bern, &normal, &erf, &erfinv};                             \
+  constexpr Fns fns = {&hash, &u01, &bern, &u01h, &normal, &erf, &erfinv};                             \
   }
 
-MLXJS_RANDOM_ISA(isa_generic, , hash_body)
-MLXJS_RANDOM_ISA(isa_avx2, __attribute__((target("avx2,fma,f16c"))), hash_body_avx2)
+MLXJS_RANDOM_ISA(isa_generic, , hash_body, u01_half_body)
+MLXJS_RANDOM_ISA(isa_avx2, __attribute__((target("avx2,fma,f16c"))), hash_body_avx2, u01_half_avx2)
 MLXJS_RANDOM_ISA(isa_avx512,
-                 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma,f16c"))), hash_body)
+                 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma,f16c"))), hash_body,
+                 u01_half_avx2)
 
 // The instruction set of the elementwise tables (MLX_CPU_ISA lowers it for tests).
 const Fns& fns() {
@@ -429,9 +488,8 @@ void eval_uniform(const std::vector<array>& in, array& out) {
           f.u01(w, m, upper, range, lo, u);
           sink.put(idx, u, m);
         } else {
-          f.u01(w, m, upper, 1.0f, 0.0f, u);
-          T o[kBlock];
-          for (size_t i = 0; i < m; ++i) o[i] = T(rnd<T>(range * rnd<T>(u[i])) + lo);
+          uint16_t o[kBlock];
+          f.u01h(w, m, std::is_same_v<T, bfloat16_t>, upper, range, lo, o);
           sink.put(idx, o, m);
         }
       });
