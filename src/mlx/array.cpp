@@ -5,6 +5,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "autograd.h"
 #include "pool.h"
 #include "primitives.h"
 #include "transforms.h"
@@ -128,6 +129,13 @@ array::array(Shape shape, Dtype dtype, std::shared_ptr<Primitive> primitive,
   if (primitive) desc_->stream = primitive->stream();  // null: a kernel's scratch array
   desc_->primitive = std::move(primitive);
   desc_->inputs = std::move(inputs);
+  // Under a function transform, what is built from tracers is a tracer (autograd.h).
+  if (detail::in_tracing())
+    for (auto& in : desc_->inputs)
+      if (in.is_tracer()) {
+        desc_->is_tracer = true;
+        break;
+      }
 }
 
 std::vector<array> array::make_arrays(std::vector<Shape> shapes, std::vector<Dtype> dtypes,

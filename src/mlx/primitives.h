@@ -24,8 +24,9 @@ class Primitive {
   }
   virtual void eval_gpu(const std::vector<array>& inputs, std::vector<array>& outputs);
 
-  // Transforms (grad, jvp, vmap) come in a later slice; until a primitive implements
-  // them, these throw naming the primitive.
+  // Transforms (grad, jvp, vmap): until a primitive implements them, these throw naming
+  // the primitive. The rules of this header's primitives are in grad_rules.cpp (vjp, jvp)
+  // and vmap_rules.cpp (vmap, output_shapes).
   virtual std::vector<array> vjp(const std::vector<array>& primals,
                                  const std::vector<array>& cotangents,
                                  const std::vector<int>& argnums,
@@ -35,6 +36,10 @@ class Primitive {
                                  const std::vector<int>& argnums);
   virtual std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
                                                                const std::vector<int>& axes);
+
+  // The output shapes for inputs of new shapes (compile's shapeless mode); throws where the
+  // primitive cannot infer them. Defined with the transform rules (vmap_rules.cpp).
+  virtual std::vector<Shape> output_shapes(const std::vector<array>& inputs);
 
   virtual const char* name() const = 0;
   // Two primitives of the same type and parameters compute the same function of the
@@ -46,6 +51,19 @@ class Primitive {
  private:
   Stream stream_;
 };
+
+// Declares a primitive's transform rules (grad_rules.cpp, vmap_rules.cpp) and its shape
+// inference for shapeless compile.
+#define MLX_DEFINE_TRANSFORMS                                                                     \
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents, \
+                         const std::vector<int>& argnums, const std::vector<array>& outputs)      \
+      override;                                                                                   \
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,   \
+                         const std::vector<int>& argnums) override;                               \
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,         \
+                                                       const std::vector<int>& axes) override;
+#define MLX_DEFINE_OUTPUT_SHAPES \
+  std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
 
 class UnaryPrimitive : public Primitive {
  public:
@@ -67,6 +85,8 @@ class Binary : public UnaryPrimitive {
  public:
   Binary(Stream s, BinaryOp op) : UnaryPrimitive(s), op_(op) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override;
   bool is_equivalent(const Primitive& o) const override {
     auto* b = dynamic_cast<const Binary*>(&o);
@@ -93,6 +113,8 @@ class Unary : public UnaryPrimitive {
  public:
   Unary(Stream s, UnaryOp op) : UnaryPrimitive(s), op_(op) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override;
   bool is_equivalent(const Primitive& o) const override {
     auto* u = dynamic_cast<const Unary*>(&o);
@@ -111,6 +133,8 @@ class Compare : public UnaryPrimitive {
  public:
   Compare(Stream s, CompareOp op) : UnaryPrimitive(s), op_(op) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override;
   bool is_equivalent(const Primitive& o) const override {
     auto* c = dynamic_cast<const Compare*>(&o);
@@ -127,6 +151,8 @@ class DivMod : public Primitive {
  public:
   using Primitive::Primitive;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "DivMod"; }
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const DivMod*>(&o) != nullptr;
@@ -139,6 +165,8 @@ class Select : public UnaryPrimitive {
  public:
   using UnaryPrimitive::UnaryPrimitive;
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Select"; }
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const Select*>(&o) != nullptr;
@@ -149,6 +177,8 @@ class AsType : public UnaryPrimitive {
  public:
   AsType(Stream s, Dtype dtype) : UnaryPrimitive(s), dtype_(dtype) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "AsType"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const AsType*>(&o);
@@ -164,6 +194,8 @@ class Copy : public UnaryPrimitive {
  public:
   using UnaryPrimitive::UnaryPrimitive;
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Copy"; }
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const Copy*>(&o) != nullptr;
@@ -174,6 +206,8 @@ class Full : public UnaryPrimitive {
  public:
   using UnaryPrimitive::UnaryPrimitive;
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Full"; }
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const Full*>(&o) != nullptr;
@@ -185,6 +219,8 @@ class Arange : public UnaryPrimitive {
   Arange(Stream s, double start, double stop, double step)
       : UnaryPrimitive(s), start_(start), stop_(stop), step_(step) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Arange"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Arange*>(&o);
@@ -199,6 +235,7 @@ class Broadcast : public UnaryPrimitive {
  public:
   Broadcast(Stream s, Shape shape) : UnaryPrimitive(s), shape_(std::move(shape)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
   const char* name() const override { return "Broadcast"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Broadcast*>(&o);
@@ -213,6 +250,7 @@ class Reshape : public UnaryPrimitive {
  public:
   Reshape(Stream s, Shape shape) : UnaryPrimitive(s), shape_(std::move(shape)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
   const char* name() const override { return "Reshape"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Reshape*>(&o);
@@ -227,6 +265,8 @@ class Transpose : public UnaryPrimitive {
  public:
   Transpose(Stream s, std::vector<int> axes) : UnaryPrimitive(s), axes_(std::move(axes)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Transpose"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Transpose*>(&o);
@@ -241,6 +281,8 @@ class Matmul : public UnaryPrimitive {
  public:
   using UnaryPrimitive::UnaryPrimitive;
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Matmul"; }
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const Matmul*>(&o) != nullptr;
@@ -257,6 +299,8 @@ class Reduce : public UnaryPrimitive {
   Reduce(Stream s, ReduceOp op, std::vector<int> axes)
       : UnaryPrimitive(s), op_(op), axes_(std::move(axes)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override;
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Reduce*>(&o);
@@ -277,6 +321,8 @@ class ArgReduce : public UnaryPrimitive {
  public:
   ArgReduce(Stream s, ArgReduceOp op, int axis) : UnaryPrimitive(s), op_(op), axis_(axis) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return op_ == ArgReduceOp::ArgMin ? "ArgMin" : "ArgMax"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const ArgReduce*>(&o);
@@ -295,6 +341,8 @@ class Scan : public UnaryPrimitive {
   Scan(Stream s, ScanOp op, int axis, bool reverse, bool inclusive)
       : UnaryPrimitive(s), op_(op), axis_(axis), reverse_(reverse), inclusive_(inclusive) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override;
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Scan*>(&o);
@@ -313,6 +361,8 @@ class Softmax : public UnaryPrimitive {
  public:
   Softmax(Stream s, bool precise) : UnaryPrimitive(s), precise_(precise) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Softmax"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Softmax*>(&o);
@@ -328,6 +378,8 @@ class LogSumExp : public UnaryPrimitive {
  public:
   using UnaryPrimitive::UnaryPrimitive;
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "LogSumExp"; }
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const LogSumExp*>(&o) != nullptr;
@@ -341,6 +393,8 @@ class VarianceLast : public UnaryPrimitive {
   VarianceLast(Stream s, int ddof, bool take_sqrt)
       : UnaryPrimitive(s), ddof_(ddof), sqrt_(take_sqrt) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return sqrt_ ? "Std" : "Var"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const VarianceLast*>(&o);
@@ -358,6 +412,8 @@ class AllEqual : public UnaryPrimitive {
  public:
   AllEqual(Stream s, bool equal_nan) : UnaryPrimitive(s), equal_nan_(equal_nan) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "AllEqual"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const AllEqual*>(&o);
@@ -373,6 +429,8 @@ class MedianLast : public UnaryPrimitive {
  public:
   using UnaryPrimitive::UnaryPrimitive;
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Median"; }
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const MedianLast*>(&o) != nullptr;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "autograd.h"
 #include "primitives.h"
 #include "scheduler.h"
 
@@ -37,9 +38,26 @@ class SeenSet {
   std::unordered_set<std::uintptr_t> big_;
 };
 
+// An unscheduled array without a primitive has no way to get data: a transform's placeholder.
+[[noreturn]] void placeholder_error(const array& a) {
+  if (a.is_tracer())
+    throw std::invalid_argument(
+        "[eval] Attempting to eval an array during function transformations like compile or "
+        "vmap is not allowed.");
+  throw std::runtime_error("[eval] Attempting to eval an array without a primitive.");
+}
+
+// Undoes the scheduled marks of a tape that could not be completed.
+void unschedule(std::vector<array>& tape) {
+  for (auto& node : tape)
+    for (auto& o : node.outputs()) o.set_status(array::Status::unscheduled);
+}
+
 std::vector<array> build_tape(const std::vector<array>& outputs) {
   std::vector<array> tape;
   SeenSet seen;
+  for (auto& out : outputs)
+    if (out.status() == array::Status::unscheduled && !out.has_primitive()) placeholder_error(out);
   // Explicit stack of (node, next input index) so deep graphs do not overflow.
   std::vector<std::pair<array, size_t>> stack;
   for (auto& out : outputs) {
@@ -51,6 +69,10 @@ std::vector<array> build_tape(const std::vector<array>& outputs) {
       auto& [node, i] = stack.back();
       if (i < node.inputs().size()) {
         const array& in = node.inputs()[i++];
+        if (in.status() == array::Status::unscheduled && !in.has_primitive()) {
+          unschedule(tape);
+          placeholder_error(in);
+        }
         if (in.status() == array::Status::unscheduled && in.has_primitive() &&
             seen.insert(in.id())) {
           for (auto& s : in.siblings()) seen.insert(s.id());
@@ -98,7 +120,8 @@ void run_node(array& node) {
       err = std::current_exception();
     }
   }
-  node.detach();
+  // Evaluated tracers keep their graph: the running transform still has to walk it.
+  if (!(node.is_tracer() && detail::in_tracing())) node.detach();
   if (single) {
     if (err) node.set_error(err);
     node.set_status(array::Status::available);
@@ -115,7 +138,7 @@ bool is_lone_node(const array& a) {
   if (a.status() != array::Status::unscheduled || !a.has_primitive() || !a.siblings().empty())
     return false;
   for (auto& in : a.inputs())
-    if (in.status() == array::Status::unscheduled && in.has_primitive()) return false;
+    if (in.status() == array::Status::unscheduled) return false;  // uncomputed, or a placeholder
   return true;
 }
 
@@ -172,6 +195,10 @@ void eval(std::vector<array> outputs) {
 }
 
 void async_eval(std::vector<array> outputs, std::function<void(std::exception_ptr)> done) {
+  if (detail::in_tracing())
+    for (auto& o : outputs)
+      if (o.is_tracer() && o.status() != array::Status::available)
+        throw std::invalid_argument("[async_eval] Not allowed inside a graph transformation.");
   auto tape = build_tape(outputs);
   schedule(tape);
   if (!done) return;

@@ -36,6 +36,7 @@ inline A widen(T v) {
     if constexpr (std::is_signed_v<T>) return A(int64_t(v));
     else return A(v);
   } else if constexpr (is_cplx_v<T>) return A(double(v.real()), double(v.imag()));
+  else if constexpr (std::is_same_v<T, double>) return A(v);  // keep float64's precision
   else return A(double(float(v)));
 }
 
