@@ -291,5 +291,6 @@ require('./random').install(mx);
 require('./io').install(mx);
 require('./linalg').install(mx);
 require('./fft').install(mx);
+require('./conv').install(mx);
 
 require('./array_methods').install(mx);

@@ -29,6 +29,7 @@ module.exports = {
     ...require('./io').NAMES,
     ...require('./linalg').NAMES,
     ...require('./fft').NAMES,
+    ...require('./conv').NAMES,
   ],
   arrayMembers: [
     'shape', 'dtype', 'ndim', 'size', 'itemsize', 'nbytes', 'T', 'item', 'tolist', 'astype',

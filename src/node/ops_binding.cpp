@@ -251,6 +251,7 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   init_io(env, exports);
   init_linalg(env, exports);
   init_fft(env, exports);
+  init_conv(env, exports);
 }
 
 }  // namespace mlxjs

@@ -1,0 +1,427 @@
+// Convolution on the CPU: im2col + GEMM through BLAS (sgemm for float32/float16/bfloat16, which
+// accumulate in float32 as MLX's CPU backend does; dgemm for float64). The input is first made
+// a contiguous array of the compute type (a view when it already is one); the unfolded rows are
+// built in chunks that stay in cache, over both cores, into a buffer from the allocator's cache;
+// 1x1 kernels with unit strides and no padding skip the unfolding (a plain GEMM), and
+// single-channel groups (depthwise, 1-channel signals) are computed directly.
+#include <cblas.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+#include "../../primitives_conv.h"
+#include "kernels.h"
+#include "parallel.h"
+#include "strided.h"
+
+namespace mlx::core {
+
+namespace {
+
+// A scratch buffer taken from (and returned to) the allocator's cache.
+class Scratch {
+ public:
+  explicit Scratch(size_t bytes) : buf_(allocator::malloc(bytes)) {}
+  ~Scratch() { allocator::free(buf_); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  template <typename T>
+  T* get() const {
+    return static_cast<T*>(buf_.ptr);
+  }
+
+ private:
+  allocator::Buffer buf_;
+};
+
+// A row-contiguous copy of `a` in `dtype` (a itself when it already is one).
+array contiguous_as(const array& a, Dtype dtype) {
+  if (a.dtype() == dtype && a.flags().row_contiguous) return a;
+  array out(a.shape(), dtype, nullptr, {});
+  out.set_data(allocator::malloc(out.nbytes()));
+  if (a.size() == 0) return out;
+  auto fn = cpu::kernels().convert[a.dtype().index()][dtype.index()];
+  auto L = cpu::collapse<2>(a.shape(), {&a.strides(), &out.strides()});
+  const char* src = a.data<char>();
+  char* dst = out.data<char>();
+  int64_t isz = int64_t(a.itemsize()), osz = int64_t(out.itemsize());
+  cpu::for_each_row<2>(L, size_t(osz), [&](const std::array<int64_t, 2>& off, size_t n,
+                                            const std::array<int64_t, 2>& s) {
+    fn(src + off[0] * isz, dst + off[1] * osz, n, s[0]);
+  });
+  return out;
+}
+
+// The convolution's geometry with the spatial dims right-aligned into three (leading ones
+// trivial: size 1, stride 1, no padding).
+struct Geo {
+  int64_t N, C, O, groups, Cg, Og;
+  int64_t S[3], K[3], OS[3], st[3], lo[3], kd[3], id[3], D[3];
+  int64_t Kp;    // kernel positions: K[0] * K[1] * K[2]
+  int64_t rows;  // output rows: N * OS[0] * OS[1] * OS[2]
+  int64_t in_n;  // elements per batch of the input
+};
+
+Geo make_geo(const array& in, const array& wt, const array& out, const Convolution& p) {
+  Geo g;
+  int nd = in.ndim() - 2;
+  g.N = in.shape(0);
+  g.C = in.shape(-1);
+  g.O = wt.shape(0);
+  g.Cg = wt.shape(-1);
+  g.groups = g.Cg ? g.C / g.Cg : 1;
+  g.Og = g.O / g.groups;
+  for (int i = 0; i < 3; ++i) {
+    int j = i - (3 - nd);  // the spatial dim this slot holds, or < 0
+    bool on = j >= 0;
+    g.S[i] = on ? in.shape(1 + j) : 1;
+    g.K[i] = on ? wt.shape(1 + j) : 1;
+    g.OS[i] = on ? out.shape(1 + j) : 1;
+    g.st[i] = on ? p.kernel_strides()[j] : 1;
+    g.lo[i] = on ? p.padding_lo()[j] : 0;
+    g.kd[i] = on ? p.kernel_dilation()[j] : 1;
+    g.id[i] = on ? p.input_dilation()[j] : 1;
+    g.D[i] = g.S[i] > 0 ? (g.S[i] - 1) * g.id[i] + 1 : 0;
+  }
+  g.Kp = g.K[0] * g.K[1] * g.K[2];
+  g.rows = g.N * g.OS[0] * g.OS[1] * g.OS[2];
+  g.in_n = g.S[0] * g.S[1] * g.S[2] * g.C;
+  return g;
+}
+
+// The undilated index of dilated position p, or false where p is padding or a dilation hole.
+inline bool source_index(int64_t p, int64_t D, int64_t id, int64_t& src) {
+  if (p < 0 || p >= D) return false;
+  if (id == 1) {
+    src = p;
+    return true;
+  }
+  if (p % id) return false;
+  src = p / id;
+  return true;
+}
+
+// Kernel taps k in [ka, kb) of the innermost dim land inside the (undilated) input for base
+// position b; the others read padding.
+inline void valid_taps(int64_t b, int64_t D, int64_t kd, int64_t K, int64_t& ka, int64_t& kb) {
+  ka = b >= 0 ? 0 : (-b + kd - 1) / kd;
+  kb = b > D - 1 ? 0 : (D - 1 - b) / kd + 1;
+  ka = std::min(ka, K);
+  kb = std::max(ka, std::min(kb, K));
+}
+
+template <typename T>
+void zero(T* p, int64_t n) {
+  if (n > 0) std::memset(p, 0, size_t(n) * sizeof(T));
+}
+
+// One unfolded row (output position m): for each group, the kernel taps in weight order
+// (k0, k1, k2), each with the group's Cg channels. x is the contiguous input.
+template <typename T>
+void unfold_row(const T* x, T* dst, int64_t m, const Geo& g) {
+  int64_t o2 = m % g.OS[2];
+  int64_t r = m / g.OS[2];
+  int64_t o1 = r % g.OS[1];
+  r /= g.OS[1];
+  int64_t o0 = r % g.OS[0];
+  int64_t n = r / g.OS[0];
+  const int64_t C = g.C, Cg = g.Cg, K2 = g.K[2];
+  const int64_t b0 = o0 * g.st[0] - g.lo[0], b1 = o1 * g.st[1] - g.lo[1];
+  const int64_t b2 = o2 * g.st[2] - g.lo[2];
+  int64_t ka = 0, kb = 0;
+  if (g.id[2] == 1) valid_taps(b2, g.D[2], g.kd[2], K2, ka, kb);
+  for (int64_t gi = 0; gi < g.groups; ++gi) {
+    const T* xg = x + n * g.in_n + gi * Cg;
+    for (int64_t k0 = 0; k0 < g.K[0]; ++k0) {
+      int64_t s0 = 0;
+      bool v0 = source_index(b0 + k0 * g.kd[0], g.D[0], g.id[0], s0);
+      for (int64_t k1 = 0; k1 < g.K[1]; ++k1, dst += K2 * Cg) {
+        int64_t s1 = 0;
+        if (!v0 || !source_index(b1 + k1 * g.kd[1], g.D[1], g.id[1], s1)) {
+          zero(dst, K2 * Cg);
+          continue;
+        }
+        const T* xr = xg + (s0 * g.S[1] + s1) * g.S[2] * C;
+        if (g.id[2] == 1) {
+          zero(dst, ka * Cg);
+          if (g.kd[2] == 1 && Cg == C) {
+            std::memcpy(dst + ka * C, xr + (b2 + ka) * C, size_t((kb - ka) * C) * sizeof(T));
+          } else if (Cg == 1) {
+            for (int64_t k = ka; k < kb; ++k) dst[k] = xr[(b2 + k * g.kd[2]) * C];
+          } else {
+            for (int64_t k = ka; k < kb; ++k)
+              std::memcpy(dst + k * Cg, xr + (b2 + k * g.kd[2]) * C, size_t(Cg) * sizeof(T));
+          }
+          zero(dst + kb * Cg, (K2 - kb) * Cg);
+        } else {
+          for (int64_t k = 0; k < K2; ++k) {
+            int64_t s2;
+            if (source_index(b2 + k * g.kd[2], g.D[2], g.id[2], s2))
+              std::memcpy(dst + k * Cg, xr + s2 * C, size_t(Cg) * sizeof(T));
+            else
+              zero(dst + k * Cg, Cg);
+          }
+        }
+      }
+    }
+  }
+}
+
+// C[M, N] (ldc) = A[M, K] (lda) * B[N, K]^T (ldb).
+template <typename T>
+void gemm_nt(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb,
+             T* Cm, int64_t ldc) {
+  if constexpr (std::is_same_v<T, float>) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(M), int(N), int(K), 1.f, A,
+                int(lda), B, int(ldb), 0.f, Cm, int(ldc));
+  } else {
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(M), int(N), int(K), 1.0, A,
+                int(lda), B, int(ldb), 0.0, Cm, int(ldc));
+  }
+}
+
+// Rows [m0, m0 + mc) of the output from their operand rows A (lda): one GEMM per group.
+template <typename T>
+void gemm_rows(const T* A, int64_t lda, const T* w, T* y, int64_t mc, const Geo& g) {
+  int64_t kg = g.Kp * g.Cg;
+  for (int64_t gi = 0; gi < g.groups; ++gi)
+    gemm_nt<T>(mc, g.Og, kg, A + gi * kg, lda, w + gi * g.Og * kg, kg, y + gi * g.Og, g.O);
+}
+
+// Writes rows [m0, m0 + mc) of the output, computed into y (T, O per row), to `out` in its dtype.
+template <typename T>
+void store_rows(const T* y, array& out, int64_t m0, int64_t mc, const Geo& g) {
+  auto fn = cpu::kernels().convert[TypeToDtype<T>::value.index()][out.dtype().index()];
+  size_t n = size_t(mc * g.O), osz = out.itemsize();
+  char* dst = out.data<char>() + size_t(m0 * g.O) * osz;
+  cpu::parallel_for(n, 1 << 16, [&](size_t a, size_t b) { fn(y + a, dst + a * osz, b - a, 1); });
+}
+
+// Single-channel groups (Cg == 1: depthwise, or one input channel): each output row is a sum
+// over kernel taps of an input row's channels scaled per tap, y[c * Og + j] += x[c] * wt[k][c *
+// Og + j], with the weight transposed to (Kp, O). No unfolding, no GEMM of width 1. y holds
+// the rows from m0 on.
+template <typename T>
+void depthwise_rows(const T* x, const T* wt_t, T* y, int64_t m0, int64_t m1, const Geo& g) {
+  const int64_t C = g.C, O = g.O, Og = g.Og, K2 = g.K[2];
+  for (int64_t m = m0; m < m1; ++m) {
+    T* yr = y + (m - m0) * O;
+    std::fill(yr, yr + O, T(0));
+    int64_t o2 = m % g.OS[2];
+    int64_t r = m / g.OS[2];
+    int64_t o1 = r % g.OS[1];
+    r /= g.OS[1];
+    int64_t o0 = r % g.OS[0];
+    int64_t n = r / g.OS[0];
+    const int64_t b0 = o0 * g.st[0] - g.lo[0], b1 = o1 * g.st[1] - g.lo[1];
+    const int64_t b2 = o2 * g.st[2] - g.lo[2];
+    for (int64_t k0 = 0; k0 < g.K[0]; ++k0) {
+      int64_t s0;
+      if (!source_index(b0 + k0 * g.kd[0], g.D[0], g.id[0], s0)) continue;
+      for (int64_t k1 = 0; k1 < g.K[1]; ++k1) {
+        int64_t s1;
+        if (!source_index(b1 + k1 * g.kd[1], g.D[1], g.id[1], s1)) continue;
+        const T* xr = x + n * g.in_n + (s0 * g.S[1] + s1) * g.S[2] * C;
+        const T* wk = wt_t + ((k0 * g.K[1] + k1) * K2) * O;
+        for (int64_t k2 = 0; k2 < K2; ++k2) {
+          int64_t s2;
+          if (!source_index(b2 + k2 * g.kd[2], g.D[2], g.id[2], s2)) continue;
+          const T* xp = xr + s2 * C;
+          const T* wp = wk + k2 * O;
+          if (Og == 1) {
+            for (int64_t c = 0; c < C; ++c) yr[c] += xp[c] * wp[c];
+          } else {
+            for (int64_t c = 0; c < C; ++c)
+              for (int64_t j = 0; j < Og; ++j) yr[c * Og + j] += xp[c] * wp[c * Og + j];
+          }
+        }
+      }
+    }
+  }
+}
+
+// One input channel and one output channel over a long innermost dim (a 1-D signal, as
+// convolve makes): the output row is built tap by tap, y[o] += w[k] * x[o * stride + k * kd -
+// lo], which vectorises over o; taps whose reads leave the input are clipped per tap.
+template <typename T>
+void signal_rows(const T* x, const T* w, T* y, int64_t line0, int64_t line1, const Geo& g) {
+  const int64_t L = g.OS[2], K2 = g.K[2], st = g.st[2], kd = g.kd[2], lo = g.lo[2], D = g.D[2];
+  for (int64_t line = line0; line < line1; ++line) {
+    T* yr = y + line * L;
+    std::fill(yr, yr + L, T(0));
+    int64_t r = line;
+    int64_t o1 = r % g.OS[1];
+    r /= g.OS[1];
+    int64_t o0 = r % g.OS[0];
+    int64_t n = r / g.OS[0];
+    const int64_t b0 = o0 * g.st[0] - g.lo[0], b1 = o1 * g.st[1] - g.lo[1];
+    for (int64_t k0 = 0; k0 < g.K[0]; ++k0) {
+      int64_t s0;
+      if (!source_index(b0 + k0 * g.kd[0], g.D[0], g.id[0], s0)) continue;
+      for (int64_t k1 = 0; k1 < g.K[1]; ++k1) {
+        int64_t s1;
+        if (!source_index(b1 + k1 * g.kd[1], g.D[1], g.id[1], s1)) continue;
+        const T* xr = x + n * g.in_n + (s0 * g.S[1] + s1) * g.S[2];
+        const T* wk = w + (k0 * g.K[1] + k1) * K2;
+        for (int64_t k = 0; k < K2; ++k) {
+          // Outputs o with 0 <= o * st + k * kd - lo < D read the input.
+          int64_t off = k * kd - lo;
+          int64_t oa = off >= 0 ? 0 : (-off + st - 1) / st;
+          int64_t ob = off > D - 1 ? 0 : (D - 1 - off) / st + 1;
+          ob = std::min(ob, L);
+          if (ob <= oa) continue;
+          const T wv = wk[k];
+          const T* xs = xr + oa * st + off;
+          if (st == 1) {
+            for (int64_t o = oa; o < ob; ++o) yr[o] += wv * xs[o - oa];
+          } else {
+            for (int64_t o = oa; o < ob; ++o) yr[o] += wv * xs[(o - oa) * st];
+          }
+        }
+      }
+    }
+  }
+}
+
+// About this many bytes of unfolded rows per chunk: the chunk is still in cache when the GEMM
+// reads it, and the GEMM is still large enough to run well on both cores.
+constexpr size_t kChunkBytes = size_t(4) << 20;
+
+template <typename T>
+void conv_typed(const array& in_a, const array& wt_a, array& out, const Convolution& p) {
+  constexpr Dtype acc = TypeToDtype<T>::value;
+  Geo g = make_geo(in_a, wt_a, out, p);
+  out.set_data(allocator::malloc(out.nbytes()));
+  if (out.size() == 0) return;
+  const bool direct_out = out.dtype() == acc;
+  const int64_t kg = g.Kp * g.Cg;
+  if (kg == 0) {  // no input channels or an empty kernel: every sum is empty
+    std::memset(out.data<char>(), 0, out.nbytes());
+    return;
+  }
+  array in = contiguous_as(in_a, acc);
+  array wt = contiguous_as(wt_a, acc);
+  const T* x = in.data<T>();
+
+  // The weight as (O, Kp, Cg) in tap order, reversed over the taps when flipping (reversing
+  // every spatial dim reverses the flattened tap index).
+  const T* w = wt.data<T>();
+  std::unique_ptr<Scratch> wflip;
+  if (p.flip() && g.Kp > 1) {
+    wflip = std::make_unique<Scratch>(size_t(g.O * kg) * sizeof(T));
+    T* d = wflip->get<T>();
+    for (int64_t o = 0; o < g.O; ++o)
+      for (int64_t k = 0; k < g.Kp; ++k)
+        std::memcpy(d + (o * g.Kp + k) * g.Cg, w + (o * g.Kp + (g.Kp - 1 - k)) * g.Cg,
+                    size_t(g.Cg) * sizeof(T));
+    w = d;
+  }
+
+  // Output rows are computed in T: in place when out is T, else per chunk in a scratch buffer.
+  const int64_t row_out = g.O;
+  auto chunk_rows = [&](int64_t bytes_per_row) {
+    return std::max<int64_t>(1, std::min<int64_t>(g.rows, int64_t(kChunkBytes) / bytes_per_row));
+  };
+  // BLAS takes int sizes: whole-output GEMMs are split below 2^30 rows.
+  const int64_t all_rows = std::min<int64_t>(g.rows, int64_t(1) << 30);
+
+  // 1-D signal with one channel in and out: tap-by-tap axpy over the output line.
+  bool unit_ch = g.C == 1 && g.O == 1 && g.id[2] == 1;
+  if (unit_ch && g.OS[2] >= 64) {
+    int64_t lines = g.rows / g.OS[2];
+    std::unique_ptr<Scratch> tmp;
+    T* y = direct_out ? out.data<T>() : nullptr;
+    if (!direct_out) {
+      tmp = std::make_unique<Scratch>(size_t(g.rows) * sizeof(T));
+      y = tmp->get<T>();
+    }
+    // Split long lines over the cores by output tiles; many short lines by lines.
+    if (lines == 1) {
+      const int64_t L = g.OS[2];
+      cpu::parallel_for(size_t(L), 1 << 14, [&](size_t a, size_t b) {
+        Geo gt = g;  // a tile of the line as its own line: shift the output origin
+        gt.OS[2] = int64_t(b - a);
+        gt.lo[2] = g.lo[2] - int64_t(a) * g.st[2];
+        signal_rows<T>(x, w, y + a, 0, 1, gt);
+      });
+    } else {
+      cpu::parallel_for(size_t(lines), 1, [&](size_t a, size_t b) {
+        signal_rows<T>(x, w, y, int64_t(a), int64_t(b), g);
+      });
+    }
+    if (!direct_out) store_rows<T>(y, out, 0, g.rows, g);
+    return;
+  }
+
+  // Depthwise / single-channel groups: direct sums over the taps.
+  if (g.Cg == 1) {
+    // The weight transposed to (Kp, O).
+    Scratch wts(size_t(g.Kp * g.O) * sizeof(T));
+    T* wt_t = wts.get<T>();
+    for (int64_t o = 0; o < g.O; ++o)
+      for (int64_t k = 0; k < g.Kp; ++k) wt_t[k * g.O + o] = w[o * g.Kp + k];
+    int64_t mc = direct_out ? all_rows : chunk_rows(row_out * int64_t(sizeof(T)));
+    std::unique_ptr<Scratch> tmp;
+    if (!direct_out) tmp = std::make_unique<Scratch>(size_t(mc * row_out) * sizeof(T));
+    size_t grain = size_t(std::max<int64_t>(1, 16384 / std::max<int64_t>(1, g.C * g.Kp)));
+    for (int64_t m0 = 0; m0 < g.rows; m0 += mc) {
+      int64_t n = std::min(mc, g.rows - m0);
+      T* y = direct_out ? out.data<T>() + m0 * row_out : tmp->get<T>();
+      cpu::parallel_for(size_t(n), grain, [&](size_t a, size_t b) {
+        depthwise_rows<T>(x, wt_t, y + int64_t(a) * row_out, m0 + int64_t(a), m0 + int64_t(b), g);
+      });
+      if (!direct_out) store_rows<T>(y, out, m0, n, g);
+    }
+    return;
+  }
+
+  // 1x1 kernel, unit strides, no padding or input dilation: the input rows are the GEMM's
+  // operand as they are.
+  bool pointwise = g.Kp == 1;
+  for (int i = 0; i < 3; ++i)
+    pointwise &= g.st[i] == 1 && g.lo[i] == 0 && g.id[i] == 1 && g.OS[i] == g.S[i];
+  if (pointwise) {
+    int64_t mc = direct_out ? all_rows : chunk_rows(row_out * int64_t(sizeof(T)));
+    std::unique_ptr<Scratch> tmp;
+    if (!direct_out) tmp = std::make_unique<Scratch>(size_t(mc * row_out) * sizeof(T));
+    for (int64_t m0 = 0; m0 < g.rows; m0 += mc) {
+      int64_t n = std::min(mc, g.rows - m0);
+      T* y = direct_out ? out.data<T>() + m0 * row_out : tmp->get<T>();
+      gemm_rows<T>(x + m0 * g.C, g.C, w, y, n, g);
+      if (!direct_out) store_rows<T>(y, out, m0, n, g);
+    }
+    return;
+  }
+
+  // General: unfold a chunk of rows (both cores), then GEMM it (BLAS threads).
+  const int64_t row_col = g.Kp * g.C;
+  int64_t mc = chunk_rows(row_col * int64_t(sizeof(T)));
+  Scratch col(size_t(mc * row_col) * sizeof(T));
+  std::unique_ptr<Scratch> tmp;
+  if (!direct_out) tmp = std::make_unique<Scratch>(size_t(mc * row_out) * sizeof(T));
+  T* cb = col.get<T>();
+  size_t grain = size_t(std::max<int64_t>(1, 32768 / (row_col * int64_t(sizeof(T)))));
+  for (int64_t m0 = 0; m0 < g.rows; m0 += mc) {
+    int64_t n = std::min(mc, g.rows - m0);
+    cpu::parallel_for(size_t(n), grain, [&](size_t a, size_t b) {
+      for (size_t r = a; r < b; ++r) unfold_row<T>(x, cb + int64_t(r) * row_col, m0 + int64_t(r), g);
+    });
+    T* y = direct_out ? out.data<T>() + m0 * row_out : tmp->get<T>();
+    gemm_rows<T>(cb, row_col, w, y, n, g);
+    if (!direct_out) store_rows<T>(y, out, m0, n, g);
+  }
+}
+
+}  // namespace
+
+void Convolution::eval_cpu(const std::vector<array>& inputs, array& out) {
+  if (out.dtype() == float64)
+    conv_typed<double>(inputs[0], inputs[1], out, *this);
+  else  // float32, float16, bfloat16: float32 arithmetic, rounded once at the end
+    conv_typed<float>(inputs[0], inputs[1], out, *this);
+}
+
+}  // namespace mlx::core
