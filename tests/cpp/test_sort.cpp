@@ -340,3 +340,80 @@ TEST(Sort, ErrorsAndDtypes) {
     EXPECT_STREQ(e.what(), "[partition] Received invalid kth 5 along axis 1 for array with shape: (2,3)");
   }
 }
+
+namespace {
+
+// Partition/argpartition/topk of one row: the defining property under MLX's order, the same
+// values bit for bit, argpartition a permutation.
+template <typename T>
+void check_partition(const std::vector<T>& v, int kth) {
+  size_t n = v.size();
+  size_t k = size_t(kth < 0 ? kth + int(n) : kth);
+  auto eq = [](T a, T b) { return !mlx_less(a, b) && !mlx_less(b, a); };
+  auto sorted = v;
+  std::stable_sort(sorted.begin(), sorted.end(), mlx_less<T>);
+  auto p = to_vec<T>(partition(make(v), kth));
+  ASSERT_TRUE(eq(p[k], sorted[k])) << "kth " << kth << " n " << n;
+  for (size_t j = 0; j < n; ++j) {
+    if (j < k) ASSERT_FALSE(mlx_less(p[k], p[j])) << j;
+    if (j > k) ASSERT_FALSE(mlx_less(p[j], p[k])) << j;
+  }
+  std::vector<uint64_t> pb, vb;
+  for (size_t j = 0; j < n; ++j) {
+    pb.push_back(bits_of(T(p[j])));
+    vb.push_back(bits_of(T(v[j])));
+  }
+  std::sort(pb.begin(), pb.end());
+  std::sort(vb.begin(), vb.end());
+  ASSERT_EQ(pb, vb);
+  auto ip = to_vec<uint32_t>(argpartition(make(v), kth));
+  auto perm = ip;
+  std::sort(perm.begin(), perm.end());
+  for (size_t j = 0; j < n; ++j) ASSERT_EQ(perm[j], j);
+  ASSERT_TRUE(eq(v[ip[k]], sorted[k]));
+  for (size_t j = 0; j < n; ++j) {
+    if (j < k) ASSERT_FALSE(mlx_less(v[ip[k]], v[ip[j]]));
+    if (j > k) ASSERT_FALSE(mlx_less(v[ip[j]], v[ip[k]]));
+  }
+  size_t tk = std::min<size_t>(n - k, n - 1);
+  if (tk >= 1) {
+    auto t = to_vec<T>(topk(make(v), int(tk)));
+    ASSERT_TRUE(eq(t[0], sorted[n - tk]));
+    for (size_t j = 1; j < tk; ++j) ASSERT_FALSE(mlx_less(t[j], t[0]));
+  }
+}
+
+template <typename T>
+void check_partition_shapes() {
+  for (size_t n : {1, 2, 33, 1000, 70000}) {
+    for (int dist = 0; dist < 5; ++dist) {
+      std::vector<T> v;
+      if (dist == 0) v = sample<T>(n, uint32_t(n) * 5 + 1);              // wide range
+      if (dist == 1) v = sample<T>(n, uint32_t(n) * 5 + 2, 3);           // three values
+      if (dist == 2) v.assign(n, T(sample<T>(1, 9)[0]));                  // all equal
+      if (dist >= 3) {                                                      // sorted either way
+        v = sample<T>(n, uint32_t(n) * 5 + 3, 1000);
+        std::stable_sort(v.begin(), v.end(), mlx_less<T>);
+        if (dist == 4) std::reverse(v.begin(), v.end());
+      }
+      for (int kth : {0, 1, int(n / 3), int(n) - 1, -2}) {
+        if (kth >= int(n) || kth < -int(n)) continue;
+        check_partition(v, kth);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST(Sort, PartitionSelectionAcrossKeyWidths) {
+  check_partition_shapes<int8_t>();
+  check_partition_shapes<bool>();
+  check_partition_shapes<uint16_t>();
+  check_partition_shapes<float16_t>();
+  check_partition_shapes<int32_t>();
+  check_partition_shapes<float>();
+  check_partition_shapes<int64_t>();
+  check_partition_shapes<uint64_t>();
+  check_partition_shapes<double>();
+}

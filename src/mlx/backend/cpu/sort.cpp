@@ -779,10 +779,62 @@ void sort_rows(const array& in, array& out, int axis) {
 // ---- partition, argpartition, topk --------------------------------------------------------
 
 struct PartWork {
-  Scratch buf, idx;
+  Scratch buf, idx, cand;
 };
 
-// Partitions one row at kth into scratch; writes positions [from, n) to dst (stride ds).
+// The key of rank kth (ascending) among keys[0, n), by MSD radix selection: a histogram of the
+// top byte finds the bucket holding rank kth, its keys move to a candidate buffer, and the next
+// byte decides among them. Sets below / equal to the counts of keys smaller than / equal to it.
+template <typename K>
+K select_rank(const K* keys, size_t n, size_t kth, size_t& below, size_t& equal, PartWork& w) {
+  constexpr int W = int(sizeof(K) * 8);
+  K* buf = w.cand.get<K>(2 * (n + 1));
+  const K* cur = keys;
+  size_t m = n, rank = kth, smaller = 0, last = n;
+  K key = 0;
+  int side = 0;
+  for (int shift = W - 8; shift >= 0; shift -= 8) {
+    if (m <= 32) {  // few candidates left: sort them
+      K small[32];
+      std::copy(cur, cur + m, small);
+      std::sort(small, small + m);
+      K v = small[rank];
+      size_t lo = size_t(std::lower_bound(small, small + m, v) - small);
+      size_t hi = size_t(std::upper_bound(small, small + m, v) - small);
+      below = smaller + lo;
+      equal = hi - lo;
+      return v;
+    }
+    uint32_t h[256] = {};
+    count_digit<K, 8>(cur, 0, m, shift, h);
+    size_t b = 0;
+    while (rank >= h[b]) {
+      rank -= h[b];
+      smaller += h[b];
+      ++b;
+    }
+    key = K(key | K(K(b) << shift));
+    last = h[b];
+    if (last == m || shift == 0) continue;  // every candidate shares this byte, or done
+    K* dst = buf + size_t(side) * (n + 1);
+    size_t j = 0;
+    for (size_t i = 0; i < m; ++i) {  // branch-free filter
+      K k = cur[i];
+      dst[j] = k;
+      j += size_t(K(k >> shift) & K(0xff)) == b;
+    }
+    cur = dst;
+    m = j;
+    side ^= 1;
+  }
+  below = smaller;
+  equal = last;
+  return key;
+}
+
+// Partitions one row at kth; writes positions [from, n) of the partitioned row to dst (stride
+// ds): smaller elements, then those equal to the kth, then larger ones, each in input order.
+// Refined keys (a bijection) make equal keys identical values, so the values come back exactly.
 template <typename T>
 void partition_row(const T* src, int64_t ss, size_t n, size_t kth, size_t from, T* dst,
                    int64_t ds, PartWork& w) {
@@ -792,17 +844,34 @@ void partition_row(const T* src, int64_t ss, size_t n, size_t kth, size_t from, 
     std::nth_element(v, v + kth, v + n, [](const T& a, const T& b) { return nan_less(a, b); });
     for (size_t i = from; i < n; ++i) dst[int64_t(i - from) * ds] = v[i];
   } else {
-    // Integer compares on refined keys; the values come back bit for bit.
     using KT = Key<T>;
     using K = typename KT::K;
     K* c = w.buf.get<K>(n);
     for (size_t i = 0; i < n; ++i) c[i] = KT::rkey(src[int64_t(i) * ss]);
-    std::nth_element(c, c + kth, c + n);
-    for (size_t i = from; i < n; ++i) dst[int64_t(i - from) * ds] = KT::from_rkey(c[i]);
+    size_t below, equal;
+    K v = select_rank(c, n, kth, below, equal, w);
+    T tv = KT::from_rkey(v);
+    if (from == 0) {
+      size_t lt = 0, gt = below + equal;
+      for (size_t i = 0; i < n; ++i) {  // slots from counters, not loads
+        K k = c[i];
+        size_t d = k < v ? lt : gt;
+        lt += k < v;
+        gt += k > v;
+        if (k != v) dst[int64_t(d) * ds] = KT::from_rkey(k);
+      }
+      for (size_t i = below; i < below + equal; ++i) dst[int64_t(i) * ds] = tv;
+    } else {
+      // The tail only (topk): copies of the kth first, then the larger elements.
+      size_t g = below + equal - from;
+      for (size_t i = 0; i < g; ++i) dst[int64_t(i) * ds] = tv;
+      for (size_t i = 0; i < n; ++i)
+        if (c[i] > v) dst[int64_t(g++) * ds] = KT::from_rkey(c[i]);
+    }
   }
 }
 
-// Positions of one row partitioned at kth, ties ordered by position.
+// Positions of one row partitioned at kth: smaller, equal, larger, each in input order.
 template <typename T>
 void argpartition_row(const T* src, int64_t ss, size_t n, size_t kth, uint32_t* dst, int64_t ds,
                       PartWork& w) {
@@ -818,22 +887,18 @@ void argpartition_row(const T* src, int64_t ss, size_t n, size_t kth, uint32_t* 
   } else {
     using KT = Key<T>;
     using K = typename KT::K;
-    if constexpr (sizeof(K) <= 4) {
-      uint64_t* c = w.buf.get<uint64_t>(n);
-      for (size_t i = 0; i < n; ++i) c[i] = (uint64_t(KT::of(src[int64_t(i) * ss])) << 32) | i;
-      std::nth_element(c, c + kth, c + n);
-      for (size_t i = 0; i < n; ++i) dst[int64_t(i) * ds] = uint32_t(c[i]);
-    } else {
-      struct P {
-        K k;
-        uint32_t i;
-      };
-      P* c = w.buf.get<P>(n);
-      for (size_t i = 0; i < n; ++i) c[i] = P{KT::of(src[int64_t(i) * ss]), uint32_t(i)};
-      std::nth_element(c, c + kth, c + n, [](const P& a, const P& b) {
-        return a.k < b.k || (a.k == b.k && a.i < b.i);
-      });
-      for (size_t i = 0; i < n; ++i) dst[int64_t(i) * ds] = c[i].i;
+    K* c = w.buf.get<K>(n);
+    for (size_t i = 0; i < n; ++i) c[i] = KT::of(src[int64_t(i) * ss]);
+    size_t below, equal;
+    K v = select_rank(c, n, kth, below, equal, w);
+    size_t lt = 0, eq = below, gt = below + equal;
+    for (size_t i = 0; i < n; ++i) {
+      K k = c[i];
+      size_t d = k < v ? lt : k == v ? eq : gt;
+      lt += k < v;
+      eq += k == v;
+      gt += k > v;
+      dst[int64_t(d) * ds] = uint32_t(i);
     }
   }
 }
