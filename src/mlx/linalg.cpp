@@ -99,15 +99,16 @@ array vector_norm(const array& a, double ord, const std::vector<int>& axes, bool
   if (ord == 2.0) return l2_norm(a, axes, keepdims, s);
   if (ord == inf) return astype(max(abs(a, s), axes, keepdims, s), dt, s);
   if (ord == -inf) return astype(min(abs(a, s), axes, keepdims, s), dt, s);
-  return power(sum(power(abs(a, s), array(ord, dt), s), axes, keepdims, s), array(1.0 / ord, dt), s);
+  return power(sum(power(abs(a, s), array(ord, dt), s), axes, keepdims, s), array(1.0 / ord, dt),
+               s);
 }
 
 std::vector<array> svd_impl(const array& a, bool compute_uv, StreamOrDevice sd, const char* op);
 
 // The singular values of the matrices in axes (r, c), and the result's shape fix-up.
 array singular_values(const array& a, int r, int c, const char* op, Stream s) {
-  array m = r > c ? moveaxis(moveaxis(a, r, -1, s), c, -1, s)
-                  : moveaxis(moveaxis(a, c, -1, s), r, -2, s);
+  array m =
+      r > c ? moveaxis(moveaxis(a, r, -1, s), c, -1, s) : moveaxis(moveaxis(a, c, -1, s), r, -2, s);
   return svd_impl(m, false, s, op)[0];
 }
 array keep_matrix_dims(array x, int r, int c, bool keepdims, Stream s) {
@@ -135,7 +136,8 @@ array matrix_norm(const array& a, double ord, int r, int c, bool keepdims, Strea
   }
   if (ord == 2.0 || ord == -2.0) {
     array sv = singular_values(a, r, c, "linalg.norm", s);
-    sv = ord == 2.0 ? max(sv, std::vector<int>{-1}, false, s) : min(sv, std::vector<int>{-1}, false, s);
+    sv = ord == 2.0 ? max(sv, std::vector<int>{-1}, false, s)
+                    : min(sv, std::vector<int>{-1}, false, s);
     return astype(keep_matrix_dims(sv, r, c, keepdims, s), dt, s);
   }
   fail("linalg.norm", "Invalid ord " + fmt_double(ord) + " for matrix norm.");
@@ -155,8 +157,10 @@ array norm(const array& a, double ord, const std::optional<std::vector<int>>& ax
            StreamOrDevice sd) {
   Stream s = to_stream(sd);
   std::vector<int> ax(a.ndim());
-  if (axis) ax = *axis;
-  else std::iota(ax.begin(), ax.end(), 0);
+  if (axis)
+    ax = *axis;
+  else
+    std::iota(ax.begin(), ax.end(), 0);
   if (ax.size() != 1 && ax.size() != 2) fail("linalg.norm", "Received too many axes for norm.");
   ax = norm_axes(ax, a.ndim());
   if (ax.size() == 1) return vector_norm(a, ord, ax, keepdims, s);
@@ -167,15 +171,18 @@ array norm(const array& a, const std::string& ord, const std::optional<std::vect
            bool keepdims, StreamOrDevice sd) {
   Stream s = to_stream(sd);
   std::vector<int> ax(a.ndim());
-  if (axis) ax = *axis;
-  else std::iota(ax.begin(), ax.end(), 0);
+  if (axis)
+    ax = *axis;
+  else
+    std::iota(ax.begin(), ax.end(), 0);
   if (ax.size() != 2)
     fail("linalg.norm", "Norm '" + ord + "' only supported for matrices, but received " +
                             std::to_string(ax.size()) + " axis/axes.");
   ax = norm_axes(ax, a.ndim());
   if (ord == "f" || ord == "fro") return l2_norm(a, ax, keepdims, s);
   if (ord == "nuc") {
-    array sv = sum(singular_values(a, ax[0], ax[1], "linalg.norm", s), std::vector<int>{-1}, false, s);
+    array sv =
+        sum(singular_values(a, ax[0], ax[1], "linalg.norm", s), std::vector<int>{-1}, false, s);
     return keep_matrix_dims(sv, ax[0], ax[1], keepdims, s);
   }
   fail("linalg.norm", "Invalid ord value '" + ord + "' for matrix norm.");
@@ -192,7 +199,8 @@ std::pair<array, array> qr(const array& a, StreamOrDevice sd) {
   Shape qs = a.shape(), rs = a.shape();
   qs.back() = k;
   rs[rs.size() - 2] = k;
-  auto out = array::make_arrays({qs, rs}, {a.dtype(), a.dtype()}, std::make_shared<QRF>(s, op), {a});
+  auto out =
+      array::make_arrays({qs, rs}, {a.dtype(), a.dtype()}, std::make_shared<QRF>(s, op), {a});
   return {out[0], out[1]};
 }
 
@@ -267,7 +275,7 @@ array pinv(const array& a, StreamOrDevice sd) {
   stop[i] = k;
   stop[j] = n;
   array V = swapaxes(slice(usv[2], start, stop, s), -1, -2, s);  // (n, k)
-  array S = expand_dims(usv[1], std::vector<int>{-2}, s);         // (1, k)
+  array S = expand_dims(usv[1], std::vector<int>{-2}, s);        // (1, k)
   double eps = a.dtype() == float64 ? std::numeric_limits<double>::epsilon()
                                     : double(std::numeric_limits<float>::epsilon());
   double rcond = 10.0 * std::max(m, n) * eps;
@@ -513,8 +521,10 @@ std::vector<array> det_lu(const array& a, bool log_form, Stream s, const char* o
   array in = (dt == float32 || dt == float64) ? a : astype(a, float32, s);
   auto prim = std::make_shared<Determinant>(s, op, log_form);
   std::vector<array> out;
-  if (log_form) out = array::make_arrays({batch_of(a), batch_of(a)}, {in.dtype(), in.dtype()}, prim, {in});
-  else out = {array(batch_of(a), in.dtype(), prim, {in})};
+  if (log_form)
+    out = array::make_arrays({batch_of(a), batch_of(a)}, {in.dtype(), in.dtype()}, prim, {in});
+  else
+    out = {array(batch_of(a), in.dtype(), prim, {in})};
   for (auto& o : out) o = astype(o, dt, s);
   return out;
 }

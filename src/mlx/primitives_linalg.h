@@ -34,7 +34,8 @@ class QRF : public LinalgPrimitive {
 // SVD (float32, float64, complex64): outputs {U, S, Vt} (full U and Vt) or {S}.
 class SVD : public LinalgPrimitive {
  public:
-  SVD(Stream s, const char* op, bool compute_uv) : LinalgPrimitive(s, op), compute_uv_(compute_uv) {}
+  SVD(Stream s, const char* op, bool compute_uv)
+      : LinalgPrimitive(s, op), compute_uv_(compute_uv) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "SVD"; }
   bool is_equivalent(const Primitive& o) const override {

@@ -36,8 +36,10 @@ Napi::Value Norm(Info info) {
     if (!none(info[2])) axes = to_ints(info[2], fn);
     bool keep = B(3);
     Stream s = S(4);
-    if (info[1].IsString()) WRAP(linalg::norm(a, info[1].As<Napi::String>().Utf8Value(), axes, keep, s));
-    if (info[1].IsNumber()) WRAP(linalg::norm(a, info[1].As<Napi::Number>().DoubleValue(), axes, keep, s));
+    if (info[1].IsString())
+      WRAP(linalg::norm(a, info[1].As<Napi::String>().Utf8Value(), axes, keep, s));
+    if (info[1].IsNumber())
+      WRAP(linalg::norm(a, info[1].As<Napi::Number>().DoubleValue(), axes, keep, s));
     WRAP(linalg::norm(a, axes, keep, s));
   });
 }

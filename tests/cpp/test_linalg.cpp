@@ -39,11 +39,13 @@ std::vector<std::vector<double>> mats(const array& a) {
   auto v = to_vec<T>(a);
   size_t r = a.shape(-2), c = a.shape(-1), n = r * c;
   std::vector<std::vector<double>> out;
-  for (size_t b = 0; n && b < v.size() / n; ++b) out.emplace_back(v.begin() + b * n, v.begin() + (b + 1) * n);
+  for (size_t b = 0; n && b < v.size() / n; ++b)
+    out.emplace_back(v.begin() + b * n, v.begin() + (b + 1) * n);
   return out;
 }
 
-std::vector<double> mul(const std::vector<double>& x, const std::vector<double>& y, int m, int k, int n) {
+std::vector<double> mul(const std::vector<double>& x, const std::vector<double>& y, int m, int k,
+                        int n) {
   std::vector<double> z(size_t(m) * n, 0.0);
   for (int i = 0; i < m; ++i)
     for (int p = 0; p < k; ++p)
@@ -99,10 +101,12 @@ TEST(Linalg, InvHandWorkedAndBatched) {
   std::vector<double> ref{0.6, -0.7, -0.2, 0.4};
   EXPECT_LT(max_diff(inv, ref), 1e-15);
   // A batch of float32 matrices (a broadcast view of one, and distinct ones): A A^-1 = I.
-  for (const array& x : {well_cond<float>({5, 6, 6}, 3), broadcast_to(well_cond<float>({6, 6}, 4), {3, 6, 6})}) {
+  for (const array& x :
+       {well_cond<float>({5, 6, 6}, 3), broadcast_to(well_cond<float>({6, 6}, 4), {3, 6, 6})}) {
     auto am = mats<float>(x), im = mats<float>(linalg::inv(x));
     ASSERT_EQ(am.size(), im.size());
-    for (size_t b = 0; b < am.size(); ++b) EXPECT_LT(max_diff(mul(am[b], im[b], 6, 6, 6), eye_v(6)), 1e-5);
+    for (size_t b = 0; b < am.size(); ++b)
+      EXPECT_LT(max_diff(mul(am[b], im[b], 6, 6, 6), eye_v(6)), 1e-5);
   }
   // A transposed view.
   array t = transpose(make(std::vector<double>{4, 7, 2, 6}, {2, 2}));
@@ -116,11 +120,13 @@ TEST(Linalg, InvErrors) {
   EXPECT_INVALID(linalg::inv(zeros({2, 2}, int32)), "linalg.inv");
   EXPECT_INVALID(linalg::tri_inv(zeros({2, 2}, complex64)), "linalg.tri_inv");
   array s = make(std::vector<float>{1, 2, 2, 4}, {2, 2});
-  EXPECT_TRUE(eval_throws<std::runtime_error>([&] { linalg::inv(s).eval(); },
-                                              "[linalg.inv] LU factorization failed with error code 2: the matrix is singular."));
+  EXPECT_TRUE(eval_throws<std::runtime_error>(
+      [&] { linalg::inv(s).eval(); },
+      "[linalg.inv] LU factorization failed with error code 2: the matrix is singular."));
   array z = make(std::vector<double>{1, 0, 5, 0}, {2, 2});
-  EXPECT_TRUE(eval_throws<std::runtime_error>([&] { linalg::tri_inv(z).eval(); },
-                                              "[linalg.tri_inv] Triangular inversion failed with error code 2: the matrix is singular."));
+  EXPECT_TRUE(eval_throws<std::runtime_error>(
+      [&] { linalg::tri_inv(z).eval(); },
+      "[linalg.tri_inv] Triangular inversion failed with error code 2: the matrix is singular."));
 }
 
 TEST(Linalg, TriInvReadsOneTriangle) {
@@ -138,7 +144,8 @@ TEST(Linalg, CholeskyAndInverse) {
   // cholesky_inv(L) = a^-1 = [[3, -2], [-2, 4]] / 8.
   std::vector<double> ainv{3.0 / 8, -2.0 / 8, -2.0 / 8, 4.0 / 8};
   EXPECT_LT(max_diff(to_vec<double>(linalg::cholesky_inv(linalg::cholesky(a))), ainv), 1e-15);
-  EXPECT_LT(max_diff(to_vec<double>(linalg::cholesky_inv(linalg::cholesky(a, true), true)), ainv), 1e-15);
+  EXPECT_LT(max_diff(to_vec<double>(linalg::cholesky_inv(linalg::cholesky(a, true), true)), ainv),
+            1e-15);
   // Batched float32: L L^T = A.
   array b = rand_arr<float>({4, 5, 5}, 9);
   array spd = add(matmul(b, swapaxes(b, -1, -2)), multiply(eye(5), array(5.0f)));
@@ -188,7 +195,8 @@ TEST(Linalg, SvdIdentitiesAndValues) {
       std::vector<double> us(size_t(m) * n, 0.0);  // U[:, :k] diag(S) Vt[:k]
       for (int i = 0; i < m; ++i)
         for (int j = 0; j < n; ++j)
-          for (int p = 0; p < k; ++p) us[i * n + j] += um[b][i * m + p] * sv[b * k + p] * vm[b][p * n + j];
+          for (int p = 0; p < k; ++p)
+            us[i * n + j] += um[b][i * m + p] * sv[b * k + p] * vm[b][p * n + j];
       EXPECT_LT(max_diff(us, xm[b]), 1e-13);
       EXPECT_LT(max_diff(mul(transpose_v(um[b], m, m), um[b], m, m, m), eye_v(m)), 1e-13);
       EXPECT_LT(max_diff(mul(vm[b], transpose_v(vm[b], n, n), n, n, n), eye_v(n)), 1e-13);
@@ -273,9 +281,10 @@ TEST(Linalg, SolveAndSolveTriangular) {
   array b = make(std::vector<double>{11, 35, 28});
   EXPECT_LT(max_diff(to_vec<double>(linalg::solve(a, b)), {1, 2, 3}), 1e-13);
   array lo = make(std::vector<double>{4, 0, 0, 2, 3, 0, 1, -2, 5}, {3, 3});
-  EXPECT_LT(max_diff(to_vec<double>(linalg::solve_triangular(lo, make(std::vector<double>{8, 14, 3}))),
-                     {2, 10.0 / 3, 23.0 / 15}),
-            1e-14);
+  EXPECT_LT(
+      max_diff(to_vec<double>(linalg::solve_triangular(lo, make(std::vector<double>{8, 14, 3}))),
+               {2, 10.0 / 3, 23.0 / 15}),
+      1e-14);
   // Batched, broadcast, several right-hand sides: A X = B.
   array A = well_cond<float>({3, 1, 4, 4}, 21), B = rand_arr<float>({2, 4, 5}, 22);
   array X = linalg::solve(A, B);
@@ -287,8 +296,9 @@ TEST(Linalg, SolveAndSolveTriangular) {
   EXPECT_INVALID(linalg::solve(zeros({3, 3}), zeros({2})), "linalg.solve");
   EXPECT_INVALID(linalg::solve_triangular(zeros({3, 2}), zeros({3})), "linalg.solve_triangular");
   array s = make(std::vector<float>{1, 2, 2, 4}, {2, 2});
-  EXPECT_TRUE(eval_throws<std::runtime_error>([&] { linalg::solve(s, zeros({2})).eval(); },
-                                              "[linalg.solve] LU factorization failed with error code 2: the matrix is singular."));
+  EXPECT_TRUE(eval_throws<std::runtime_error>(
+      [&] { linalg::solve(s, zeros({2})).eval(); },
+      "[linalg.solve] LU factorization failed with error code 2: the matrix is singular."));
 }
 
 TEST(Linalg, DetAndSlogdet) {
@@ -330,7 +340,8 @@ TEST(Linalg, NormAndCross) {
   EXPECT_OUT_OF_RANGE(linalg::norm(a, 1.0, std::vector<int>{0, 2}), "linalg.norm");
   EXPECT_INVALID(linalg::norm(a, 3.0, std::vector<int>{0, 1}), "linalg.norm");
   EXPECT_INVALID(linalg::norm(a, std::string("x")), "linalg.norm");
-  auto c = to_vec<int32_t>(linalg::cross(make(std::vector<int32_t>{1, 2, 3}), make(std::vector<int32_t>{4, 5, 6})));
+  auto c = to_vec<int32_t>(
+      linalg::cross(make(std::vector<int32_t>{1, 2, 3}), make(std::vector<int32_t>{4, 5, 6})));
   EXPECT_EQ(c, (std::vector<int32_t>{-3, 6, -3}));
   EXPECT_OUT_OF_RANGE(linalg::cross(zeros({3}), zeros({3}), 1), "linalg.cross");
   EXPECT_INVALID(linalg::cross(zeros({4}), zeros({4})), "linalg.cross");

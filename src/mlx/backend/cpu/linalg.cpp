@@ -40,38 +40,38 @@ void dgeqrf_(const int* m, const int* n, double* a, const int* lda, double* tau,
              const int* lwork, int* info);
 void sorgqr_(const int* m, const int* n, const int* k, float* a, const int* lda, const float* tau,
              float* work, const int* lwork, int* info);
-void dorgqr_(const int* m, const int* n, const int* k, double* a, const int* lda,
-             const double* tau, double* work, const int* lwork, int* info);
+void dorgqr_(const int* m, const int* n, const int* k, double* a, const int* lda, const double* tau,
+             double* work, const int* lwork, int* info);
 // SVD (divide and conquer)
 void sgesdd_(const char* jobz, const int* m, const int* n, float* a, const int* lda, float* s,
              float* u, const int* ldu, float* vt, const int* ldvt, float* work, const int* lwork,
              int* iwork, int* info, size_t);
 void dgesdd_(const char* jobz, const int* m, const int* n, double* a, const int* lda, double* s,
-             double* u, const int* ldu, double* vt, const int* ldvt, double* work,
-             const int* lwork, int* iwork, int* info, size_t);
-void cgesdd_(const char* jobz, const int* m, const int* n, lapack_cplx* a, const int* lda,
-             float* s, lapack_cplx* u, const int* ldu, lapack_cplx* vt, const int* ldvt,
-             lapack_cplx* work, const int* lwork, float* rwork, int* iwork, int* info, size_t);
+             double* u, const int* ldu, double* vt, const int* ldvt, double* work, const int* lwork,
+             int* iwork, int* info, size_t);
+void cgesdd_(const char* jobz, const int* m, const int* n, lapack_cplx* a, const int* lda, float* s,
+             lapack_cplx* u, const int* ldu, lapack_cplx* vt, const int* ldvt, lapack_cplx* work,
+             const int* lwork, float* rwork, int* iwork, int* info, size_t);
 // LU, inverse
 void sgetrf_(const int* m, const int* n, float* a, const int* lda, int* ipiv, int* info);
 void dgetrf_(const int* m, const int* n, double* a, const int* lda, int* ipiv, int* info);
-void sgetri_(const int* n, float* a, const int* lda, const int* ipiv, float* work,
-             const int* lwork, int* info);
+void sgetri_(const int* n, float* a, const int* lda, const int* ipiv, float* work, const int* lwork,
+             int* info);
 void dgetri_(const int* n, double* a, const int* lda, const int* ipiv, double* work,
              const int* lwork, int* info);
 void strtri_(const char* uplo, const char* diag, const int* n, float* a, const int* lda, int* info,
              size_t, size_t);
-void dtrtri_(const char* uplo, const char* diag, const int* n, double* a, const int* lda,
-             int* info, size_t, size_t);
+void dtrtri_(const char* uplo, const char* diag, const int* n, double* a, const int* lda, int* info,
+             size_t, size_t);
 // Cholesky
 void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info, size_t);
 void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info, size_t);
 void spotri_(const char* uplo, const int* n, float* a, const int* lda, int* info, size_t);
 void dpotri_(const char* uplo, const int* n, double* a, const int* lda, int* info, size_t);
 // Eigenproblems
-void sgeev_(const char* jobvl, const char* jobvr, const int* n, float* a, const int* lda,
-            float* wr, float* wi, float* vl, const int* ldvl, float* vr, const int* ldvr,
-            float* work, const int* lwork, int* info, size_t, size_t);
+void sgeev_(const char* jobvl, const char* jobvr, const int* n, float* a, const int* lda, float* wr,
+            float* wi, float* vl, const int* ldvl, float* vr, const int* ldvr, float* work,
+            const int* lwork, int* info, size_t, size_t);
 void dgeev_(const char* jobvl, const char* jobvr, const int* n, double* a, const int* lda,
             double* wr, double* wi, double* vl, const int* ldvl, double* vr, const int* ldvr,
             double* work, const int* lwork, int* info, size_t, size_t);
@@ -81,9 +81,9 @@ void cgeev_(const char* jobvl, const char* jobvr, const int* n, lapack_cplx* a, 
 void ssyevd_(const char* jobz, const char* uplo, const int* n, float* a, const int* lda, float* w,
              float* work, const int* lwork, int* iwork, const int* liwork, int* info, size_t,
              size_t);
-void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda,
-             double* w, double* work, const int* lwork, int* iwork, const int* liwork, int* info,
-             size_t, size_t);
+void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w,
+             double* work, const int* lwork, int* iwork, const int* liwork, int* info, size_t,
+             size_t);
 void cheevd_(const char* jobz, const char* uplo, const int* n, lapack_cplx* a, const int* lda,
              float* w, lapack_cplx* work, const int* lwork, float* rwork, const int* lrwork,
              int* iwork, const int* liwork, int* info, size_t, size_t);
@@ -220,15 +220,19 @@ void load(const Mat<T>& m, int rows, int cols, T* dst, bool col_major) {
     for (int i = 0; i < rows; ++i) {
       const T* src = m.p + i * m.rs;
       T* d = dst + size_t(i) * cols;
-      if (m.cs == 1) std::memcpy(d, src, sizeof(T) * size_t(cols));
-      else for (int j = 0; j < cols; ++j) d[j] = src[j * m.cs];
+      if (m.cs == 1)
+        std::memcpy(d, src, sizeof(T) * size_t(cols));
+      else
+        for (int j = 0; j < cols; ++j) d[j] = src[j * m.cs];
     }
   } else {
     for (int j = 0; j < cols; ++j) {
       const T* src = m.p + j * m.cs;
       T* d = dst + size_t(j) * rows;
-      if (m.rs == 1) std::memcpy(d, src, sizeof(T) * size_t(rows));
-      else for (int i = 0; i < rows; ++i) d[i] = src[i * m.rs];
+      if (m.rs == 1)
+        std::memcpy(d, src, sizeof(T) * size_t(rows));
+      else
+        for (int i = 0; i < rows; ++i) d[i] = src[i * m.rs];
     }
   }
 }
@@ -296,7 +300,8 @@ void qr_impl(const array& a, array& q, array& r, const char* op) {
       check_info(info, op, "geqrf");
       T* rb = ro + b * size_t(K) * N;
       for (int i = 0; i < K; ++i)
-        for (int j = 0; j < N; ++j) rb[size_t(i) * N + j] = j >= i ? w.get()[i + size_t(j) * M] : T(0);
+        for (int j = 0; j < N; ++j)
+          rb[size_t(i) * N + j] = j >= i ? w.get()[i + size_t(j) * M] : T(0);
       orgqr(M, K, K, w.get(), lda, tau.get(), work.get(), lwork, info);
       check_info(info, op, "orgqr");
       T* qb = qo + b * size_t(M) * K;
@@ -367,7 +372,8 @@ void svd_impl(const array& a, std::vector<array>& outs, bool uv, const char* op)
             lwork, rwork.get(), iwork.get(), info);
       check_info(info, op, "gesdd");
       if (info > 0)
-        fail(op, "The SVD did not converge (LAPACK gesdd error code " + std::to_string(info) + ").");
+        fail(op,
+             "The SVD did not converge (LAPACK gesdd error code " + std::to_string(info) + ").");
     }
   });
 }
@@ -379,8 +385,10 @@ template <typename T>
 void zero_triangle(T* p, int n, bool lower) {
   for (int i = 0; i < n; ++i) {
     T* row = p + size_t(i) * n;
-    if (lower) std::fill(row, row + i, T(0));
-    else std::fill(row + i + 1, row + n, T(0));
+    if (lower)
+      std::fill(row, row + i, T(0));
+    else
+      std::fill(row + i + 1, row + n, T(0));
   }
 }
 
@@ -463,8 +471,10 @@ void cholesky_inverse_impl(const array& a, array& out, bool upper, const char* o
       // potri fills the row-major upper (lower) triangle: mirror it.
       for (int i = 0; i < N; ++i)
         for (int j = i + 1; j < N; ++j) {
-          if (upper) p[size_t(j) * N + i] = p[size_t(i) * N + j];
-          else p[size_t(i) * N + j] = p[size_t(j) * N + i];
+          if (upper)
+            p[size_t(j) * N + i] = p[size_t(i) * N + j];
+          else
+            p[size_t(i) * N + j] = p[size_t(j) * N + i];
         }
     }
   });
@@ -505,8 +515,8 @@ void eig_impl(const array& a, std::vector<array>& outs, bool vectors, const char
     int info;
     T query;
     Scratch<R> rwork(cplx ? 2 * size_t(N) : 1);
-    geev_vals(jobvl, N, static_cast<T*>(nullptr), nullptr, nullptr, nullptr, nullptr, N, &query,
-              -1, rwork.get(), info);
+    geev_vals(jobvl, N, static_cast<T*>(nullptr), nullptr, nullptr, nullptr, nullptr, N, &query, -1,
+              rwork.get(), info);
     check_info(info, op, "geev");
     int lwork = work_size(query);
     Scratch<T> w(size_t(N) * N), work(lwork), vl(vectors ? size_t(N) * N : 1);
@@ -522,8 +532,10 @@ void eig_impl(const array& a, std::vector<array>& outs, bool vectors, const char
                      std::to_string(info) + ").");
       complex64_t* vb = vals + b * size_t(N);
       for (int i = 0; i < N; ++i) {
-        if constexpr (cplx) vb[i] = wc.get()[i];
-        else vb[i] = complex64_t(float(wr.get()[i]), float(wi.get()[i]));
+        if constexpr (cplx)
+          vb[i] = wc.get()[i];
+        else
+          vb[i] = complex64_t(float(wr.get()[i]), float(wi.get()[i]));
       }
       if (!vectors) continue;
       complex64_t* ob = vecs + b * size_t(N) * N;  // ob[r * N + c]: component r of vector c
@@ -540,7 +552,8 @@ void eig_impl(const array& a, std::vector<array>& outs, bool vectors, const char
             }
             ++c;
           } else {
-            for (int r = 0; r < N; ++r) ob[size_t(r) * N + c] = complex64_t(float(u[r + size_t(c) * N]), 0.f);
+            for (int r = 0; r < N; ++r)
+              ob[size_t(r) * N + c] = complex64_t(float(u[r + size_t(c) * N]), 0.f);
           }
         }
       }
@@ -564,8 +577,7 @@ inline void syevd(char jobz, char uplo, int n, lapack_cplx* a, float* w, lapack_
 // LAPACK gets A^T: A itself for a symmetric A, conj(A) for a Hermitian one (whose
 // eigenvectors are the conjugates of A's); A's lower triangle is A^T's upper one.
 template <typename T>
-void eigh_impl(const array& a, std::vector<array>& outs, bool upper, bool vectors,
-               const char* op) {
+void eigh_impl(const array& a, std::vector<array>& outs, bool upper, bool vectors, const char* op) {
   using R = typename RealOf<T>::type;
   int N = a.shape(-1);
   R* vals = alloc_out<R>(outs[0]);
@@ -589,7 +601,8 @@ void eigh_impl(const array& a, std::vector<array>& outs, bool upper, bool vector
             iwork.get(), liwork, info);
       check_info(info, op, "syevd");
       if (info > 0)
-        fail(op, "The eigensolver did not converge (LAPACK error code " + std::to_string(info) + ").");
+        fail(op,
+             "The eigensolver did not converge (LAPACK error code " + std::to_string(info) + ").");
       if (!vectors) continue;
       T* ob = vecs + b * size_t(N) * N;
       const T* z = w.get();  // column c of z is vector c
@@ -637,8 +650,7 @@ void luf_impl(const array& a, std::vector<array>& outs, const char* op) {
 // A X = B with B, X (N x K) row-major in place in `x`. General: getrf of A^T = P L U, so
 // A = U^T L^T P^T: solve with the row-major lower U^T, then the unit upper L^T, then apply P.
 template <typename T>
-void solve_impl(const array& a, const array& bm, array& out, bool tri, bool upper,
-                const char* op) {
+void solve_impl(const array& a, const array& bm, array& out, bool tri, bool upper, const char* op) {
   int N = a.shape(-1), K = bm.shape(-1);
   T* x = alloc_out<T>(out);
   if (N == 0 || K == 0) return;
@@ -667,7 +679,8 @@ void solve_impl(const array& a, const array& bm, array& out, bool tri, bool uppe
       trsm(true, true, N, K, w.get(), N, xb, K);    // L^T: the unit upper one
       for (int j = N - 1; j >= 0; --j) {
         int p = ipiv.get()[j] - 1;
-        if (p != j) std::swap_ranges(xb + size_t(j) * K, xb + size_t(j + 1) * K, xb + size_t(p) * K);
+        if (p != j)
+          std::swap_ranges(xb + size_t(j) * K, xb + size_t(j + 1) * K, xb + size_t(p) * K);
       }
     }
   });
@@ -717,75 +730,108 @@ void det_impl(const array& a, std::vector<array>& outs, bool log_form, const cha
 
 void QRF::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32) qr_impl<float>(a, outputs[0], outputs[1], op_);
-  else if (a.dtype() == float64) qr_impl<double>(a, outputs[0], outputs[1], op_);
-  else bad_dtype(op_, a);
+  if (a.dtype() == float32)
+    qr_impl<float>(a, outputs[0], outputs[1], op_);
+  else if (a.dtype() == float64)
+    qr_impl<double>(a, outputs[0], outputs[1], op_);
+  else
+    bad_dtype(op_, a);
 }
 
 void SVD::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32) svd_impl<float>(a, outputs, compute_uv_, op_);
-  else if (a.dtype() == float64) svd_impl<double>(a, outputs, compute_uv_, op_);
-  else if (a.dtype() == complex64) svd_impl<lapack_cplx>(a, outputs, compute_uv_, op_);
-  else bad_dtype(op_, a);
+  if (a.dtype() == float32)
+    svd_impl<float>(a, outputs, compute_uv_, op_);
+  else if (a.dtype() == float64)
+    svd_impl<double>(a, outputs, compute_uv_, op_);
+  else if (a.dtype() == complex64)
+    svd_impl<lapack_cplx>(a, outputs, compute_uv_, op_);
+  else
+    bad_dtype(op_, a);
 }
 
 void Inverse::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32) inverse_impl<float>(a, outputs[0], tri_, upper_, op_);
-  else if (a.dtype() == float64) inverse_impl<double>(a, outputs[0], tri_, upper_, op_);
-  else bad_dtype(op_, a);
+  if (a.dtype() == float32)
+    inverse_impl<float>(a, outputs[0], tri_, upper_, op_);
+  else if (a.dtype() == float64)
+    inverse_impl<double>(a, outputs[0], tri_, upper_, op_);
+  else
+    bad_dtype(op_, a);
 }
 
 void Cholesky::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32) cholesky_impl<float>(a, outputs[0], upper_, op_);
-  else if (a.dtype() == float64) cholesky_impl<double>(a, outputs[0], upper_, op_);
-  else bad_dtype(op_, a);
+  if (a.dtype() == float32)
+    cholesky_impl<float>(a, outputs[0], upper_, op_);
+  else if (a.dtype() == float64)
+    cholesky_impl<double>(a, outputs[0], upper_, op_);
+  else
+    bad_dtype(op_, a);
 }
 
 void CholeskyInverse::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32) cholesky_inverse_impl<float>(a, outputs[0], upper_, op_);
-  else if (a.dtype() == float64) cholesky_inverse_impl<double>(a, outputs[0], upper_, op_);
-  else bad_dtype(op_, a);
+  if (a.dtype() == float32)
+    cholesky_inverse_impl<float>(a, outputs[0], upper_, op_);
+  else if (a.dtype() == float64)
+    cholesky_inverse_impl<double>(a, outputs[0], upper_, op_);
+  else
+    bad_dtype(op_, a);
 }
 
 void Eig::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32) eig_impl<float>(a, outputs, vectors_, op_);
-  else if (a.dtype() == float64) eig_impl<double>(a, outputs, vectors_, op_);
-  else if (a.dtype() == complex64) eig_impl<lapack_cplx>(a, outputs, vectors_, op_);
-  else bad_dtype(op_, a);
+  if (a.dtype() == float32)
+    eig_impl<float>(a, outputs, vectors_, op_);
+  else if (a.dtype() == float64)
+    eig_impl<double>(a, outputs, vectors_, op_);
+  else if (a.dtype() == complex64)
+    eig_impl<lapack_cplx>(a, outputs, vectors_, op_);
+  else
+    bad_dtype(op_, a);
 }
 
 void Eigh::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32) eigh_impl<float>(a, outputs, upper_, vectors_, op_);
-  else if (a.dtype() == float64) eigh_impl<double>(a, outputs, upper_, vectors_, op_);
-  else if (a.dtype() == complex64) eigh_impl<lapack_cplx>(a, outputs, upper_, vectors_, op_);
-  else bad_dtype(op_, a);
+  if (a.dtype() == float32)
+    eigh_impl<float>(a, outputs, upper_, vectors_, op_);
+  else if (a.dtype() == float64)
+    eigh_impl<double>(a, outputs, upper_, vectors_, op_);
+  else if (a.dtype() == complex64)
+    eigh_impl<lapack_cplx>(a, outputs, upper_, vectors_, op_);
+  else
+    bad_dtype(op_, a);
 }
 
 void LUF::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32) luf_impl<float>(a, outputs, op_);
-  else if (a.dtype() == float64) luf_impl<double>(a, outputs, op_);
-  else bad_dtype(op_, a);
+  if (a.dtype() == float32)
+    luf_impl<float>(a, outputs, op_);
+  else if (a.dtype() == float64)
+    luf_impl<double>(a, outputs, op_);
+  else
+    bad_dtype(op_, a);
 }
 
 void Solve::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32) solve_impl<float>(a, inputs[1], outputs[0], tri_, upper_, op_);
-  else if (a.dtype() == float64) solve_impl<double>(a, inputs[1], outputs[0], tri_, upper_, op_);
-  else bad_dtype(op_, a);
+  if (a.dtype() == float32)
+    solve_impl<float>(a, inputs[1], outputs[0], tri_, upper_, op_);
+  else if (a.dtype() == float64)
+    solve_impl<double>(a, inputs[1], outputs[0], tri_, upper_, op_);
+  else
+    bad_dtype(op_, a);
 }
 
 void Determinant::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32) det_impl<float>(a, outputs, log_form_, op_);
-  else if (a.dtype() == float64) det_impl<double>(a, outputs, log_form_, op_);
-  else bad_dtype(op_, a);
+  if (a.dtype() == float32)
+    det_impl<float>(a, outputs, log_form_, op_);
+  else if (a.dtype() == float64)
+    det_impl<double>(a, outputs, log_form_, op_);
+  else
+    bad_dtype(op_, a);
 }
 
 }  // namespace mlx::core
