@@ -24,6 +24,10 @@ function countArg(v, fn, name, a, axis) {
   const k = intArg(v, fn, name);
   if (k > I32_MAX || k < I32_MIN) {
     const shape = axis === null ? [a.size] : a.shape;
+    // As the engine: a bad axis is reported before a bad kth / k.
+    if (axis !== null && (axis < -shape.length || axis >= shape.length)) {
+      throw new RangeError(`[${fn}] Received invalid axis ${axis} for array with ${shape.length} dimensions.`);
+    }
     const what = name === 'k' ? `k=${k}` : `kth ${k}`;
     throw new RangeError(`[${fn}] Received invalid ${what} along axis ${axis === null ? 0 : axis} for array with shape: (${shape.join(',')})`);
   }

@@ -474,7 +474,8 @@ test('errors: RangeError for axis, kth and k out of range; TypeError for bad kin
     throwsWith(() => mx[f](a, -4), RangeError, new RegExp(`\\[${f}\\] Received invalid kth -4`));
     throwsWith(() => mx[f](a, 2, 0), RangeError, new RegExp(`\\[${f}\\] Received invalid kth 2 along axis 0`));
     throwsWith(() => mx[f](a, 6, null), RangeError, new RegExp(`\\[${f}\\] Received invalid kth 6 along axis 0 for array with shape: \\(6\\)`));
-    throwsWith(() => mx[f](a, 2 ** 40), RangeError, new RegExp(`\\[${f}\\] Received invalid kth`));
+    throwsWith(() => mx[f](a, 2 ** 40), RangeError, new RegExp(`\\[${f}\\] Received invalid kth 1099511627776 along axis -1 for array with shape: \\(2,3\\)`));
+    throwsWith(() => mx[f](a, -(2 ** 40), 5), RangeError, new RegExp(`\\[${f}\\] Received invalid axis 5 for array with 2 dimensions`));
     throwsWith(() => mx[f](a, 0, 2), RangeError, new RegExp(`\\[${f}\\] Received invalid axis 2`));
     throwsWith(() => mx[f](a), TypeError, new RegExp(`\\[${f}\\] missing required argument 'kth'`));
     throwsWith(() => mx[f](a, 1.5), TypeError, new RegExp(`\\[${f}\\]`));
