@@ -61,6 +61,10 @@ class RandomSample : public UnaryPrimitive {
   RandomSample(Stream s, RandomKind kind, float a = 0.0f, float b = 0.0f, bool flag = false)
       : UnaryPrimitive(s), kind_(kind), a_(a), b_(b), flag_(flag) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  // Uniform's bounds get MLX's gradients of (hi - lo) * u + lo; the key, and Bernoulli's and
+  // RandInt's parameters, get zeros (their outputs are piecewise constant). random.cpp.
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums, const std::vector<array>& outputs) override;
   const char* name() const override;
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const RandomSample*>(&o);

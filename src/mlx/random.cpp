@@ -129,6 +129,48 @@ array categorical_impl(const array& logits, int axis, const Shape& shape,
 
 }  // namespace
 
+}  // namespace mlx::core::random
+
+namespace mlx::core {
+
+namespace {
+
+// The unit draw u of a Uniform sample: the same key and dtype with bounds 0 and 1.
+array unit_draw(const array& key, const array& like, Stream s) {
+  Shape shape = like.shape();
+  return array(std::move(shape), like.dtype(), std::make_shared<RandomSample>(s, RandomKind::Uniform),
+               {key, array(0.0f, like.dtype()), array(1.0f, like.dtype())});
+}
+
+}  // namespace
+
+std::vector<array> RandomSample::vjp(const std::vector<array>& primals,
+                                     const std::vector<array>& cotangents,
+                                     const std::vector<int>& argnums,
+                                     const std::vector<array>& outputs) {
+  Stream s = stream();
+  const array& ct = cotangents[0];
+  std::vector<array> out;
+  for (int arg : argnums) {
+    const array& p = primals[arg];
+    if (kind_ == RandomKind::Uniform && arg > 0) {
+      // out = (hi - lo) * u + lo: d hi = sum(ct * u), d lo = sum(ct) - sum(ct * u).
+      array cu = sum(multiply(ct, unit_draw(primals[0], outputs[0], s), s), std::nullopt, false, s);
+      array g = arg == 2 ? cu : subtract(sum(ct, std::nullopt, false, s), cu, s);
+      out.push_back(reshape(astype(g, p.dtype(), s), p.shape(), s));
+    } else if (arg == 0 || kind_ == RandomKind::Bernoulli || kind_ == RandomKind::RandInt) {
+      out.push_back(zeros_like(p, s));
+    } else {
+      return Primitive::vjp(primals, cotangents, argnums, outputs);
+    }
+  }
+  return out;
+}
+
+}  // namespace mlx::core
+
+namespace mlx::core::random {
+
 std::pair<uint32_t, uint32_t> threefry2x32_hash(const std::pair<uint32_t, uint32_t>& key,
                                                 std::pair<uint32_t, uint32_t> count) {
   static constexpr uint32_t rotations[2][4] = {{13, 15, 26, 6}, {17, 29, 16, 24}};

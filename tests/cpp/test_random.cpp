@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "mlx/autograd.h"
 #include "mlx/random.h"
 #include "test_util.h"
 
@@ -355,4 +356,23 @@ TEST(Random, MultivariateNormal) {
   EXPECT_NEAR(c00 / 50000, 2, 0.05);
   EXPECT_NEAR(c01 / 50000, 0.5, 0.03);
   EXPECT_NEAR(c11 / 50000, 1, 0.03);
+}
+
+TEST(Random, UniformGradientsOfTheBounds) {
+  // (hi - lo) * u + lo: d/dhi = sum(u), d/dlo = n - sum(u) for a cotangent of ones.
+  auto key = random::key(5);
+  auto fun = [&](const std::vector<array>& p) {
+    return std::vector<array>{random::uniform(p[0], p[1], {64}, float32, key)};
+  };
+  auto [outs, grads] = vjp(fun, {array(-1.0f), array(3.0f)}, {ones({64})});
+  auto u = to_vec<float>(random::uniform({64}, float32, key));
+  double su = 0;
+  for (float x : u) su += x;
+  EXPECT_NEAR(grads[1].item<float>(), su, 1e-4);
+  EXPECT_NEAR(grads[0].item<float>(), 64 - su, 1e-4);
+  // Bernoulli's p and randint's bounds get zero gradients.
+  auto bern = [&](const std::vector<array>& p) {
+    return std::vector<array>{astype(random::bernoulli(p[0], {8}, key), float32)};
+  };
+  EXPECT_EQ(vjp(bern, {array(0.5f)}, {ones({8})}).second[0].item<float>(), 0.0f);
 }
