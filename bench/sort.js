@@ -27,6 +27,8 @@ const WORK = {
   sort_i32_2e22: ['sort 2^22 int32', 'np.sort(ai)'],
   partition_2e22: ['partition 2^22 float32, kth=n/2', 'np.partition(a, a.size // 2)'],
   topk_rows: [`topk k=${K} of 1024x4096 float32`, `np.partition(b, -${K}, axis=-1)[:, -${K}:]`],
+  sort_short_rows: ['sort 262144x16 float32, last axis', 'np.sort(b.reshape(262144, 16), axis=-1)'],
+  topk_vocab: ['topk k=50 of 128x32768 float32', 'np.partition(b.reshape(128, 32768), -50, axis=-1)[:, -50:]'],
   searchsorted: ['searchsorted 2^20 values in 2^22 sorted', "np.searchsorted(s, v, side='left')"],
 };
 const ops = (process.env.BENCH_OPS || Object.keys(WORK).join(',')).split(',');
@@ -73,6 +75,8 @@ function runMlxjs() {
     sort_i32_2e22: () => mx.sort(ai),
     partition_2e22: () => mx.partition(a, N / 2),
     topk_rows: () => mx.topk(b, K, -1),
+    sort_short_rows: () => mx.sort(b.reshape([262144, 16]), -1),
+    topk_vocab: () => mx.topk(b.reshape([128, 32768]), 50, -1),
     searchsorted: () => mx.searchsorted(s, v),
   };
   // Results checked once against JS before timing.
@@ -145,6 +149,8 @@ const fns = {
   sort_i32_2e22: () => mx.sort(ai),
   partition_2e22: () => mx.partition(a, ${N / 2}),
   topk_rows: () => mx.topk(b, ${K}, -1),
+  sort_short_rows: () => mx.sort(mx.reshape(b, [262144, 16]), -1),
+  topk_vocab: () => mx.topk(mx.reshape(b, [128, 32768]), 50, -1),
   searchsorted: () => (typeof mx.searchsorted === 'function' ? mx.searchsorted(s, v) : null),
 };
 const out = {};

@@ -4,10 +4,12 @@
 // (NaN last, -0.0 == 0.0: both canonical), then sort keys with a stable LSD radix sort
 // (8- or 11-bit digits, passes whose digit is the same for every key skipped); short rows use
 // insertion sort or std::sort. One long row splits every radix pass over the cores; many rows
-// go to the cores a block of rows at a time. Sort writes values back from keys, then restores
-// the exact bits of -0.0 and NaNs (in input order) where a row had any. complex64 uses
-// std::stable_sort. Partition, ArgPartition and TopK use std::nth_element; SearchSorted a
-// binary search over keys.
+// go to the cores a block of rows at a time, rows along another axis a tile at a time. Sort
+// writes values back from keys, then restores the exact bits of -0.0 and NaNs (in input order)
+// where a row had any. complex64 uses std::stable_sort. Partition, ArgPartition and TopK select
+// the kth key by byte histograms (MSD radix selection) and write smaller / equal / larger in
+// one pass; SearchSorted runs interleaved binary searches over keys, or sorts many values and
+// walks them along a sorted sequence.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
