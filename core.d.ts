@@ -1354,3 +1354,109 @@ export declare namespace linalg {
   function slogdet(a: ArrayLike, options?: { stream?: StreamOrDevice }): [array, array];
 }
 export { _eval as eval, _var as var };
+export declare namespace fft {
+  /** Python: `fft.fft(a, n=None, axis=-1, norm='backward', stream=None)` */
+  function fft(options: { a: ArrayLike; n?: number | null; axis?: number; norm?: string; stream?: StreamOrDevice }): array;
+  function fft(a: ArrayLike, options?: { n?: number | null; axis?: number; norm?: string; stream?: StreamOrDevice }): array;
+  function fft(a: ArrayLike, n: number | null, options?: { axis?: number; norm?: string; stream?: StreamOrDevice }): array;
+  function fft(a: ArrayLike, n: number | null, axis: number, options?: { norm?: string; stream?: StreamOrDevice }): array;
+  function fft(a: ArrayLike, n: number | null, axis: number, norm: string, options?: { stream?: StreamOrDevice }): array;
+  function fft(a: ArrayLike, n: number | null, axis: number, norm: string, stream: StreamOrDevice): array;
+  /** Python: `fft.ifft(a, n=None, axis=-1, norm='backward', stream=None)` */
+  function ifft(options: { a: ArrayLike; n?: number | null; axis?: number; norm?: string; stream?: StreamOrDevice }): array;
+  function ifft(a: ArrayLike, options?: { n?: number | null; axis?: number; norm?: string; stream?: StreamOrDevice }): array;
+  function ifft(a: ArrayLike, n: number | null, options?: { axis?: number; norm?: string; stream?: StreamOrDevice }): array;
+  function ifft(a: ArrayLike, n: number | null, axis: number, options?: { norm?: string; stream?: StreamOrDevice }): array;
+  function ifft(a: ArrayLike, n: number | null, axis: number, norm: string, options?: { stream?: StreamOrDevice }): array;
+  function ifft(a: ArrayLike, n: number | null, axis: number, norm: string, stream: StreamOrDevice): array;
+  /** Python: `fft.fft2(a, s=None, axes=[-2, -1], norm='backward', stream=None)` */
+  function fft2(options: { a: ArrayLike; s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function fft2(a: ArrayLike, options?: { s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function fft2(a: ArrayLike, s: readonly number[] | null, options?: { axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function fft2(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, options?: { norm?: string; stream?: StreamOrDevice }): array;
+  function fft2(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, options?: { stream?: StreamOrDevice }): array;
+  function fft2(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, stream: StreamOrDevice): array;
+  /** Python: `fft.ifft2(a, s=None, axes=[-2, -1], norm='backward', stream=None)` */
+  function ifft2(options: { a: ArrayLike; s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function ifft2(a: ArrayLike, options?: { s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function ifft2(a: ArrayLike, s: readonly number[] | null, options?: { axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function ifft2(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, options?: { norm?: string; stream?: StreamOrDevice }): array;
+  function ifft2(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, options?: { stream?: StreamOrDevice }): array;
+  function ifft2(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, stream: StreamOrDevice): array;
+  /** Python: `fft.fftn(a, s=None, axes=None, norm='backward', stream=None)` */
+  function fftn(options: { a: ArrayLike; s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function fftn(a: ArrayLike, options?: { s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function fftn(a: ArrayLike, s: readonly number[] | null, options?: { axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function fftn(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, options?: { norm?: string; stream?: StreamOrDevice }): array;
+  function fftn(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, options?: { stream?: StreamOrDevice }): array;
+  function fftn(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, stream: StreamOrDevice): array;
+  /** Python: `fft.ifftn(a, s=None, axes=None, norm='backward', stream=None)` */
+  function ifftn(options: { a: ArrayLike; s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function ifftn(a: ArrayLike, options?: { s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function ifftn(a: ArrayLike, s: readonly number[] | null, options?: { axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function ifftn(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, options?: { norm?: string; stream?: StreamOrDevice }): array;
+  function ifftn(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, options?: { stream?: StreamOrDevice }): array;
+  function ifftn(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, stream: StreamOrDevice): array;
+  /** Python: `fft.rfft(a, n=None, axis=-1, norm='backward', stream=None)` */
+  function rfft(options: { a: ArrayLike; n?: number | null; axis?: number; norm?: string; stream?: StreamOrDevice }): array;
+  function rfft(a: ArrayLike, options?: { n?: number | null; axis?: number; norm?: string; stream?: StreamOrDevice }): array;
+  function rfft(a: ArrayLike, n: number | null, options?: { axis?: number; norm?: string; stream?: StreamOrDevice }): array;
+  function rfft(a: ArrayLike, n: number | null, axis: number, options?: { norm?: string; stream?: StreamOrDevice }): array;
+  function rfft(a: ArrayLike, n: number | null, axis: number, norm: string, options?: { stream?: StreamOrDevice }): array;
+  function rfft(a: ArrayLike, n: number | null, axis: number, norm: string, stream: StreamOrDevice): array;
+  /** Python: `fft.irfft(a, n=None, axis=-1, norm='backward', stream=None)` */
+  function irfft(options: { a: ArrayLike; n?: number | null; axis?: number; norm?: string; stream?: StreamOrDevice }): array;
+  function irfft(a: ArrayLike, options?: { n?: number | null; axis?: number; norm?: string; stream?: StreamOrDevice }): array;
+  function irfft(a: ArrayLike, n: number | null, options?: { axis?: number; norm?: string; stream?: StreamOrDevice }): array;
+  function irfft(a: ArrayLike, n: number | null, axis: number, options?: { norm?: string; stream?: StreamOrDevice }): array;
+  function irfft(a: ArrayLike, n: number | null, axis: number, norm: string, options?: { stream?: StreamOrDevice }): array;
+  function irfft(a: ArrayLike, n: number | null, axis: number, norm: string, stream: StreamOrDevice): array;
+  /** Python: `fft.rfft2(a, s=None, axes=[-2, -1], norm='backward', stream=None)` */
+  function rfft2(options: { a: ArrayLike; s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function rfft2(a: ArrayLike, options?: { s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function rfft2(a: ArrayLike, s: readonly number[] | null, options?: { axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function rfft2(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, options?: { norm?: string; stream?: StreamOrDevice }): array;
+  function rfft2(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, options?: { stream?: StreamOrDevice }): array;
+  function rfft2(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, stream: StreamOrDevice): array;
+  /** Python: `fft.irfft2(a, s=None, axes=[-2, -1], norm='backward', stream=None)` */
+  function irfft2(options: { a: ArrayLike; s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function irfft2(a: ArrayLike, options?: { s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function irfft2(a: ArrayLike, s: readonly number[] | null, options?: { axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function irfft2(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, options?: { norm?: string; stream?: StreamOrDevice }): array;
+  function irfft2(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, options?: { stream?: StreamOrDevice }): array;
+  function irfft2(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, stream: StreamOrDevice): array;
+  /** Python: `fft.rfftn(a, s=None, axes=None, norm='backward', stream=None)` */
+  function rfftn(options: { a: ArrayLike; s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function rfftn(a: ArrayLike, options?: { s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function rfftn(a: ArrayLike, s: readonly number[] | null, options?: { axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function rfftn(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, options?: { norm?: string; stream?: StreamOrDevice }): array;
+  function rfftn(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, options?: { stream?: StreamOrDevice }): array;
+  function rfftn(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, stream: StreamOrDevice): array;
+  /** Python: `fft.irfftn(a, s=None, axes=None, norm='backward', stream=None)` */
+  function irfftn(options: { a: ArrayLike; s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function irfftn(a: ArrayLike, options?: { s?: readonly number[] | null; axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function irfftn(a: ArrayLike, s: readonly number[] | null, options?: { axes?: readonly number[] | null; norm?: string; stream?: StreamOrDevice }): array;
+  function irfftn(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, options?: { norm?: string; stream?: StreamOrDevice }): array;
+  function irfftn(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, options?: { stream?: StreamOrDevice }): array;
+  function irfftn(a: ArrayLike, s: readonly number[] | null, axes: readonly number[] | null, norm: string, stream: StreamOrDevice): array;
+  /** Python: `fft.fftfreq(n, d=1, stream=None)` */
+  function fftfreq(options: { n: number; d?: number; stream?: StreamOrDevice }): array;
+  function fftfreq(n: number, options?: { d?: number; stream?: StreamOrDevice }): array;
+  function fftfreq(n: number, d: number, options?: { stream?: StreamOrDevice }): array;
+  function fftfreq(n: number, d: number, stream: StreamOrDevice): array;
+  /** Python: `fft.rfftfreq(n, d=1, stream=None)` */
+  function rfftfreq(options: { n: number; d?: number; stream?: StreamOrDevice }): array;
+  function rfftfreq(n: number, options?: { d?: number; stream?: StreamOrDevice }): array;
+  function rfftfreq(n: number, d: number, options?: { stream?: StreamOrDevice }): array;
+  function rfftfreq(n: number, d: number, stream: StreamOrDevice): array;
+  /** Python: `fft.fftshift(a, axes=None, stream=None)` */
+  function fftshift(options: { a: ArrayLike; axes?: number | readonly number[] | null; stream?: StreamOrDevice }): array;
+  function fftshift(a: ArrayLike, options?: { axes?: number | readonly number[] | null; stream?: StreamOrDevice }): array;
+  function fftshift(a: ArrayLike, axes: number | readonly number[] | null, options?: { stream?: StreamOrDevice }): array;
+  function fftshift(a: ArrayLike, axes: number | readonly number[] | null, stream: StreamOrDevice): array;
+  /** Python: `fft.ifftshift(a, axes=None, stream=None)` */
+  function ifftshift(options: { a: ArrayLike; axes?: number | readonly number[] | null; stream?: StreamOrDevice }): array;
+  function ifftshift(a: ArrayLike, options?: { axes?: number | readonly number[] | null; stream?: StreamOrDevice }): array;
+  function ifftshift(a: ArrayLike, axes: number | readonly number[] | null, options?: { stream?: StreamOrDevice }): array;
+  function ifftshift(a: ArrayLike, axes: number | readonly number[] | null, stream: StreamOrDevice): array;
+}
