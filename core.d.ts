@@ -517,6 +517,23 @@ export declare class _PrintOptionsContext {
   [Symbol.dispose](): void;
 }
 
+/** Python's `@mx.custom_function`: `mx.custom_function(f)` (with or without `new`) behaves as f;
+ * .vjp(fn), .jvp(fn) and .vmap(fn) set its transforms and return it. */
+export interface custom_function {
+  (...args: any[]): any;
+  /** fn(primals, cotangents, outputs) returns the cotangents of the primals. */
+  vjp(fn: (primals: any, cotangents: any, outputs: any) => any): custom_function;
+  /** fn(primals, tangents) returns the tangents of the outputs (tangents is null where absent). */
+  jvp(fn: (primals: any, tangents: any) => any): custom_function;
+  /** fn(inputs, axes) returns [outputs, out_axes] (axes is null for unbatched inputs). */
+  vmap(fn: (inputs: any, axes: any) => [any, any]): custom_function;
+}
+export declare const custom_function: {
+  (f: (...args: any[]) => any): custom_function;
+  new (f: (...args: any[]) => any): custom_function;
+  readonly prototype: custom_function;
+};
+
 /** Python: `asarray(a, /, dtype=None, *, copy=None)` */
 export declare function asarray(a: ArrayLike, options?: { dtype?: Dtype | null; copy?: boolean | null }): array;
 export declare function asarray(a: ArrayLike, dtype: Dtype | null, options?: { copy?: boolean | null }): array;
@@ -1143,6 +1160,38 @@ export declare function matrix_norm(a: ArrayLike, options?: { ord?: number | str
 export declare function matrix_norm(a: ArrayLike, ord: number | string | null, options?: { axis?: number | readonly number[] | null; keepdims?: boolean; stream?: StreamOrDevice }): array;
 export declare function matrix_norm(a: ArrayLike, ord: number | string | null, axis: number | readonly number[] | null, options?: { keepdims?: boolean; stream?: StreamOrDevice }): array;
 export declare function matrix_norm(a: ArrayLike, ord: number | string | null, axis: number | readonly number[] | null, keepdims: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `grad(fun, argnums=None, argnames=[])` */
+export declare function grad(options: { fun: (...args: any[]) => any; argnums?: number | readonly number[] | null; argnames?: string | readonly string[] }): (...args: any[]) => any;
+export declare function grad(fun: (...args: any[]) => any, options?: { argnums?: number | readonly number[] | null; argnames?: string | readonly string[] }): (...args: any[]) => any;
+export declare function grad(fun: (...args: any[]) => any, argnums: number | readonly number[] | null, options?: { argnames?: string | readonly string[] }): (...args: any[]) => any;
+export declare function grad(fun: (...args: any[]) => any, argnums: number | readonly number[] | null, argnames: string | readonly string[]): (...args: any[]) => any;
+/** Python: `value_and_grad(fun, argnums=None, argnames=[])` */
+export declare function value_and_grad(options: { fun: (...args: any[]) => any; argnums?: number | readonly number[] | null; argnames?: string | readonly string[] }): (...args: any[]) => any;
+export declare function value_and_grad(fun: (...args: any[]) => any, options?: { argnums?: number | readonly number[] | null; argnames?: string | readonly string[] }): (...args: any[]) => any;
+export declare function value_and_grad(fun: (...args: any[]) => any, argnums: number | readonly number[] | null, options?: { argnames?: string | readonly string[] }): (...args: any[]) => any;
+export declare function value_and_grad(fun: (...args: any[]) => any, argnums: number | readonly number[] | null, argnames: string | readonly string[]): (...args: any[]) => any;
+/** Python: `vjp(fun, primals, cotangents)` */
+export declare function vjp(options: { fun: (...args: any[]) => any; primals: readonly ArrayLike[]; cotangents: readonly ArrayLike[] }): [array[], array[]];
+export declare function vjp(fun: (...args: any[]) => any, options: { primals: readonly ArrayLike[]; cotangents: readonly ArrayLike[] }): [array[], array[]];
+export declare function vjp(fun: (...args: any[]) => any, primals: readonly ArrayLike[], options: { cotangents: readonly ArrayLike[] }): [array[], array[]];
+export declare function vjp(fun: (...args: any[]) => any, primals: readonly ArrayLike[], cotangents: readonly ArrayLike[]): [array[], array[]];
+/** Python: `jvp(fun, primals, tangents)` */
+export declare function jvp(options: { fun: (...args: any[]) => any; primals: readonly ArrayLike[]; tangents: readonly ArrayLike[] }): [array[], array[]];
+export declare function jvp(fun: (...args: any[]) => any, options: { primals: readonly ArrayLike[]; tangents: readonly ArrayLike[] }): [array[], array[]];
+export declare function jvp(fun: (...args: any[]) => any, primals: readonly ArrayLike[], options: { tangents: readonly ArrayLike[] }): [array[], array[]];
+export declare function jvp(fun: (...args: any[]) => any, primals: readonly ArrayLike[], tangents: readonly ArrayLike[]): [array[], array[]];
+/** Python: `vmap(fun, in_axes=0, out_axes=0)` */
+export declare function vmap(options: { fun: (...args: any[]) => any; in_axes?: unknown; out_axes?: unknown }): (...args: any[]) => any;
+export declare function vmap(fun: (...args: any[]) => any, options?: { in_axes?: unknown; out_axes?: unknown }): (...args: any[]) => any;
+export declare function vmap(fun: (...args: any[]) => any, in_axes: unknown, options?: { out_axes?: unknown }): (...args: any[]) => any;
+export declare function vmap(fun: (...args: any[]) => any, in_axes: unknown, out_axes: unknown): (...args: any[]) => any;
+/** Python: `stop_gradient(a, /, *, stream=None)` */
+export declare function stop_gradient(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `depends(inputs, dependencies, /)` */
+export declare function depends(inputs: ArrayLike | readonly ArrayLike[], dependencies: ArrayLike | readonly ArrayLike[]): unknown;
+/** Python: `checkpoint(fun)` */
+export declare function checkpoint(options: { fun: (...args: any[]) => any }): (...args: any[]) => any;
+export declare function checkpoint(fun: (...args: any[]) => any): (...args: any[]) => any;
 /** Python: `convolve(a, v, /, mode='full', *, stream=None)` */
 export declare function convolve(a: ArrayLike, v: ArrayLike, options?: { mode?: string; stream?: StreamOrDevice }): array;
 export declare function convolve(a: ArrayLike, v: ArrayLike, mode: string, options?: { stream?: StreamOrDevice }): array;
@@ -1353,7 +1402,6 @@ export declare namespace linalg {
   function slogdet(options: { a: ArrayLike; stream?: StreamOrDevice }): [array, array];
   function slogdet(a: ArrayLike, options?: { stream?: StreamOrDevice }): [array, array];
 }
-export { _eval as eval, _var as var };
 export declare namespace fft {
   /** Python: `fft.fft(a, n=None, axis=-1, norm='backward', stream=None)` */
   function fft(options: { a: ArrayLike; n?: number | null; axis?: number; norm?: string; stream?: StreamOrDevice }): array;
@@ -1460,3 +1508,4 @@ export declare namespace fft {
   function ifftshift(a: ArrayLike, axes: number | readonly number[] | null, options?: { stream?: StreamOrDevice }): array;
   function ifftshift(a: ArrayLike, axes: number | readonly number[] | null, stream: StreamOrDevice): array;
 }
+export { _eval as eval, _var as var };

@@ -2,3 +2,14 @@
 // CommonJS: `const mx = require('mlxjs').core`; ESM: `import { core as mx } from 'mlxjs'`.
 import * as core from './core';
 export { core };
+/** mlx.utils: trees are Arrays and plain objects; key paths are dotted ('layers.0.weight'). */
+export declare namespace utils {
+  type Tree = any;
+  function tree_flatten(tree: Tree, prefix?: string, is_leaf?: ((x: any) => boolean) | null, destination?: Array<[string, any]> | Record<string, any> | null): any;
+  function tree_flatten(tree: Tree, options: { prefix?: string; is_leaf?: ((x: any) => boolean) | null; destination?: Array<[string, any]> | Record<string, any> | null }): any;
+  function tree_unflatten(tree: ReadonlyArray<readonly [string, any]> | Record<string, any>): Tree;
+  function tree_map(fn: (...leaves: any[]) => any, tree: Tree, ...rest: any[]): Tree;
+  function tree_map_with_path(fn: (path: string | null, ...leaves: any[]) => any, tree: Tree, ...rest: any[]): Tree;
+  function tree_reduce(fn: (acc: any, leaf: any) => any, tree: Tree, initializer?: any, is_leaf?: ((x: any) => boolean) | null): any;
+  function tree_merge(tree_a: Tree, tree_b: Tree, merge_fn?: ((a: any, b: any) => any) | null): Tree;
+}

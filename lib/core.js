@@ -293,4 +293,6 @@ require('./linalg').install(mx);
 require('./fft').install(mx);
 require('./conv').install(mx);
 
+require('./transforms').install(mx);
+
 require('./array_methods').install(mx);

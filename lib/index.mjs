@@ -2,4 +2,5 @@
 import cjs from './index.js';
 
 export const core = cjs.core;
+export const utils = cjs.utils;
 export default cjs;

@@ -263,6 +263,23 @@ export declare class _PrintOptionsContext {
   toString(): string;
 }
 `,
+  custom_function: `/** Python's \`@mx.custom_function\`: \`mx.custom_function(f)\` (with or without \`new\`) behaves as f;
+ * .vjp(fn), .jvp(fn) and .vmap(fn) set its transforms and return it. */
+export interface custom_function {
+  (...args: any[]): any;
+  /** fn(primals, cotangents, outputs) returns the cotangents of the primals. */
+  vjp(fn: (primals: any, cotangents: any, outputs: any) => any): custom_function;
+  /** fn(primals, tangents) returns the tangents of the outputs (tangents is null where absent). */
+  jvp(fn: (primals: any, tangents: any) => any): custom_function;
+  /** fn(inputs, axes) returns [outputs, out_axes] (axes is null for unbatched inputs). */
+  vmap(fn: (inputs: any, axes: any) => [any, any]): custom_function;
+}
+export declare const custom_function: {
+  (f: (...args: any[]) => any): custom_function;
+  new (f: (...args: any[]) => any): custom_function;
+  readonly prototype: custom_function;
+};
+`,
   iinfo: `export declare class iinfo {
   constructor(dtype: Dtype);
   /** bigint for 64-bit types. */
@@ -273,6 +290,20 @@ export declare class _PrintOptionsContext {
 }
 `,
 };
+
+// mlx.utils (lib/utils.js): the tree functions; a trailing plain object whose keys are all
+// keyword names is read as keywords.
+const UTILS = `/** mlx.utils: trees are Arrays and plain objects; key paths are dotted ('layers.0.weight'). */
+export declare namespace utils {
+  type Tree = any;
+  function tree_flatten(tree: Tree, prefix?: string, is_leaf?: ((x: any) => boolean) | null, destination?: Array<[string, any]> | Record<string, any> | null): any;
+  function tree_flatten(tree: Tree, options: { prefix?: string; is_leaf?: ((x: any) => boolean) | null; destination?: Array<[string, any]> | Record<string, any> | null }): any;
+  function tree_unflatten(tree: ReadonlyArray<readonly [string, any]> | Record<string, any>): Tree;
+  function tree_map(fn: (...leaves: any[]) => any, tree: Tree, ...rest: any[]): Tree;
+  function tree_map_with_path(fn: (path: string | null, ...leaves: any[]) => any, tree: Tree, ...rest: any[]): Tree;
+  function tree_reduce(fn: (acc: any, leaf: any) => any, tree: Tree, initializer?: any, is_leaf?: ((x: any) => boolean) | null): any;
+  function tree_merge(tree_a: Tree, tree_b: Tree, merge_fn?: ((a: any, b: any) => any) | null): Tree;
+}`;
 
 // Members of a submodule that are not table functions, declared with its functions.
 const NAMESPACE_EXTRAS = {
@@ -384,6 +415,7 @@ function build() {
     '// CommonJS: `const mx = require(\'mlxjs\').core`; ESM: `import { core as mx } from \'mlxjs\'`.',
     'import * as core from \'./core\';',
     'export { core };',
+    UTILS,
     '',
   ].join('\n');
   return { 'core.d.ts': core, 'index.d.ts': index };

@@ -131,6 +131,13 @@ std::vector<array> vmap_replace(const std::vector<array>& inputs,
     auto it = tmap.find(s_outputs[i].id());
     if (it != tmap.end()) {
       auto [out, vdim] = it->second;
+      if (out_axes[i] < 0) {
+        if (vdim >= 0)
+          throw std::invalid_argument(
+              "[vmap] out_axes is None for an output that depends on the batched inputs.");
+        outputs.push_back(out);
+        continue;
+      }
       if (vdim < 0) {
         // A rule that dropped the batch: every batch element is the same.
         out = repeat(expand_dims(out, {out_axes[i]}), vmap_size, out_axes[i]);
@@ -147,6 +154,10 @@ std::vector<array> vmap_replace(const std::vector<array>& inputs,
     } else {
       // An output that does not depend on the batched inputs: repeated along the batch.
       const array& o = s_outputs[i];
+      if (out_axes[i] < 0) {  // not batched, and not asked to be
+        outputs.push_back(o);
+        continue;
+      }
       if (out_axes[i] > o.ndim()) {
         std::ostringstream msg;
         msg << "[vmap] Axis " << out_axes[i] << " invalid for output with " << o.ndim() + 1

@@ -84,6 +84,7 @@ void define_functions(Napi::Env env, Napi::Object target, const FunctionEntry (&
 
 void init_convert(Napi::Env env, Napi::Object exports);
 void init_ops(Napi::Env env, Napi::Object exports);
+void init_transforms(Napi::Env env, Napi::Object exports);  // transforms_binding.cpp
 void init_ops_reduce(Napi::Env env, Napi::Object exports);  // ops_reduce_binding.cpp
 void init_ops_creation(Napi::Env env, Napi::Object exports);  // ops_creation_binding.cpp
 void init_ops_index(Napi::Env env, Napi::Object exports);     // ops_index_binding.cpp

@@ -243,6 +243,7 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   };
   define_functions(env, exports, entries);
   init_ops_reduce(env, exports);
+  init_transforms(env, exports);
   init_ops_creation(env, exports);
   init_ops_index(env, exports);
   init_ops_shape(env, exports);
