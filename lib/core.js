@@ -292,6 +292,7 @@ require('./io').install(mx);
 require('./linalg').install(mx);
 require('./fft').install(mx);
 require('./conv').install(mx);
+require('./quantized').install(mx);
 
 require('./transforms').install(mx);
 

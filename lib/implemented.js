@@ -31,6 +31,7 @@ module.exports = {
     ...require('./fft').NAMES,
     ...require('./transforms').NAMES,
     ...require('./conv').NAMES,
+    ...require('./quantized').NAMES,
   ],
   arrayMembers: [
     'shape', 'dtype', 'ndim', 'size', 'itemsize', 'nbytes', 'T', 'item', 'tolist', 'astype',

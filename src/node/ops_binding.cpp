@@ -253,6 +253,7 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   init_linalg(env, exports);
   init_fft(env, exports);
   init_conv(env, exports);
+  init_quantized(env, exports);
 }
 
 }  // namespace mlxjs

@@ -1,0 +1,102 @@
+// Binding of src/mlx/quantized.h: thin typed wrappers; lib/quantized.js parses and checks the
+// arguments (arrays or null, ints or null, the mode string, dtype indices, stream indices).
+// quantize returns a JS Array ([w_q, scales, biases] or [w_q, scales]).
+#include "binding.h"
+#include "mlx/quantized.h"
+
+namespace mlxjs {
+
+using namespace mlx::core;
+
+namespace {
+
+using Info = const Napi::CallbackInfo&;
+
+bool none(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
+std::optional<int> opt_int(const Napi::Value& v) {
+  if (none(v)) return std::nullopt;
+  return v.As<Napi::Number>().Int32Value();
+}
+std::optional<array> opt_array(const Napi::Value& v, const char* fn, const char* what) {
+  if (none(v)) return std::nullopt;
+  return to_array(v, fn, what);
+}
+std::string str(const Napi::Value& v) { return v.As<Napi::String>().Utf8Value(); }
+
+// (w, group_size, bits, mode, stream)
+Napi::Value Quantize(Info info) {
+  const char* fn = "quantize";
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    auto out = quantize(to_array(info[0], fn, "w"), opt_int(info[1]), opt_int(info[2]),
+                        str(info[3]), to_stream(info[4]));
+    Napi::Array r = Napi::Array::New(info.Env(), out.size());
+    for (size_t i = 0; i < out.size(); ++i) r.Set(uint32_t(i), ArrayWrap::Wrap(info.Env(), out[i]));
+    return r;
+  });
+}
+
+// (w, scales, biases, group_size, bits, mode, dtype | null, stream)
+Napi::Value Dequantize(Info info) {
+  const char* fn = "dequantize";
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    std::optional<Dtype> dt;
+    if (!none(info[6])) dt = to_dtype(info[6]);
+    return ArrayWrap::Wrap(
+        info.Env(), dequantize(to_array(info[0], fn, "w"), to_array(info[1], fn, "scales"),
+                               opt_array(info[2], fn, "biases"), opt_int(info[3]),
+                               opt_int(info[4]), str(info[5]), dt, to_stream(info[7])));
+  });
+}
+
+// (x, w, scales, biases, transpose, group_size, bits, mode, stream)
+Napi::Value QuantizedMatmulFn(Info info) {
+  const char* fn = "quantized_matmul";
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    return ArrayWrap::Wrap(
+        info.Env(),
+        quantized_matmul(to_array(info[0], fn, "x"), to_array(info[1], fn, "w"),
+                         to_array(info[2], fn, "scales"), opt_array(info[3], fn, "biases"),
+                         info[4].ToBoolean().Value(), opt_int(info[5]), opt_int(info[6]),
+                         str(info[7]), to_stream(info[8])));
+  });
+}
+
+// (x, w, scales, biases, lhs, rhs, transpose, group_size, bits, mode, sorted, stream)
+Napi::Value GatherQmm(Info info) {
+  const char* fn = "gather_qmm";
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    return ArrayWrap::Wrap(
+        info.Env(),
+        gather_qmm(to_array(info[0], fn, "x"), to_array(info[1], fn, "w"),
+                   to_array(info[2], fn, "scales"), opt_array(info[3], fn, "biases"),
+                   opt_array(info[4], fn, "lhs_indices"), opt_array(info[5], fn, "rhs_indices"),
+                   info[6].ToBoolean().Value(), opt_int(info[7]), opt_int(info[8]), str(info[9]),
+                   info[10].ToBoolean().Value(), to_stream(info[11])));
+  });
+}
+
+// (x, w, scales, group_size, bits, mode, stream)
+Napi::Value Qqmm(Info info) {
+  const char* fn = "qqmm";
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    return ArrayWrap::Wrap(info.Env(),
+                           qqmm(to_array(info[0], fn, "x"), to_array(info[1], fn, "w"),
+                                opt_array(info[2], fn, "scales"), opt_int(info[3]),
+                                opt_int(info[4]), str(info[5]), to_stream(info[6])));
+  });
+}
+
+}  // namespace
+
+void init_quantized(Napi::Env env, Napi::Object exports) {
+  static const FunctionEntry entries[] = {
+      {"quantize", Quantize},
+      {"dequantize", Dequantize},
+      {"quantized_matmul", QuantizedMatmulFn},
+      {"gather_qmm", GatherQmm},
+      {"qqmm", Qqmm},
+  };
+  define_functions(env, exports, entries);
+}
+
+}  // namespace mlxjs
