@@ -1242,6 +1242,45 @@ export declare function conv_general(input: ArrayLike, weight: ArrayLike, stride
 export declare function conv_general(input: ArrayLike, weight: ArrayLike, stride: number | readonly number[], padding: number | readonly number[] | readonly [readonly number[], readonly number[]], kernel_dilation: number | readonly number[], input_dilation: number | readonly number[], options?: { groups?: number; flip?: boolean; stream?: StreamOrDevice }): array;
 export declare function conv_general(input: ArrayLike, weight: ArrayLike, stride: number | readonly number[], padding: number | readonly number[] | readonly [readonly number[], readonly number[]], kernel_dilation: number | readonly number[], input_dilation: number | readonly number[], groups: number, options?: { flip?: boolean; stream?: StreamOrDevice }): array;
 export declare function conv_general(input: ArrayLike, weight: ArrayLike, stride: number | readonly number[], padding: number | readonly number[] | readonly [readonly number[], readonly number[]], kernel_dilation: number | readonly number[], input_dilation: number | readonly number[], groups: number, flip: boolean, options?: { stream?: StreamOrDevice }): array;
+/** Python: `tensordot(a, b, /, axes=2, *, stream=None)` */
+export declare function tensordot(a: ArrayLike, b: ArrayLike, options?: { axes?: number | readonly (readonly number[])[]; stream?: StreamOrDevice }): array;
+export declare function tensordot(a: ArrayLike, b: ArrayLike, axes: number | readonly (readonly number[])[], options?: { stream?: StreamOrDevice }): array;
+/** Python: `inner(a, b, /, *, stream=None)` */
+export declare function inner(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `outer(a, b, /, *, stream=None)` */
+export declare function outer(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `vecdot(a, b, /, axis=-1, *, stream=None)` */
+export declare function vecdot(a: ArrayLike, b: ArrayLike, options?: { axis?: number; stream?: StreamOrDevice }): array;
+export declare function vecdot(a: ArrayLike, b: ArrayLike, axis: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `kron(a, b, *, stream=None)` */
+export declare function kron(options: { a: ArrayLike; b: ArrayLike; stream?: StreamOrDevice }): array;
+export declare function kron(a: ArrayLike, options: { b: ArrayLike; stream?: StreamOrDevice }): array;
+export declare function kron(a: ArrayLike, b: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `addmm(c, a, b, /, alpha=1, beta=1, *, stream=None)` */
+export declare function addmm(c: ArrayLike, a: ArrayLike, b: ArrayLike, options?: { alpha?: number; beta?: number; stream?: StreamOrDevice }): array;
+export declare function addmm(c: ArrayLike, a: ArrayLike, b: ArrayLike, alpha: number, options?: { beta?: number; stream?: StreamOrDevice }): array;
+export declare function addmm(c: ArrayLike, a: ArrayLike, b: ArrayLike, alpha: number, beta: number, options?: { stream?: StreamOrDevice }): array;
+/** Python: `block_masked_mm(a, b, /, block_size=64, mask_out=None, mask_lhs=None, mask_rhs=None, *, stream=None)` */
+export declare function block_masked_mm(a: ArrayLike, b: ArrayLike, options?: { block_size?: number; mask_out?: ArrayLike | null; mask_lhs?: ArrayLike | null; mask_rhs?: ArrayLike | null; stream?: StreamOrDevice }): array;
+export declare function block_masked_mm(a: ArrayLike, b: ArrayLike, block_size: number, options?: { mask_out?: ArrayLike | null; mask_lhs?: ArrayLike | null; mask_rhs?: ArrayLike | null; stream?: StreamOrDevice }): array;
+export declare function block_masked_mm(a: ArrayLike, b: ArrayLike, block_size: number, mask_out: ArrayLike | null, options?: { mask_lhs?: ArrayLike | null; mask_rhs?: ArrayLike | null; stream?: StreamOrDevice }): array;
+export declare function block_masked_mm(a: ArrayLike, b: ArrayLike, block_size: number, mask_out: ArrayLike | null, mask_lhs: ArrayLike | null, options?: { mask_rhs?: ArrayLike | null; stream?: StreamOrDevice }): array;
+export declare function block_masked_mm(a: ArrayLike, b: ArrayLike, block_size: number, mask_out: ArrayLike | null, mask_lhs: ArrayLike | null, mask_rhs: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `gather_mm(a, b, /, lhs_indices=None, rhs_indices=None, *, sorted_indices=False, stream=None)` */
+export declare function gather_mm(a: ArrayLike, b: ArrayLike, options?: { lhs_indices?: ArrayLike | null; rhs_indices?: ArrayLike | null; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_mm(a: ArrayLike, b: ArrayLike, lhs_indices: ArrayLike | null, options?: { rhs_indices?: ArrayLike | null; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_mm(a: ArrayLike, b: ArrayLike, lhs_indices: ArrayLike | null, rhs_indices: ArrayLike | null, options?: { sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+/** Python: `segmented_mm(a, b, /, segments, *, stream=None)` */
+export declare function segmented_mm(a: ArrayLike, b: ArrayLike, options: { segments: ArrayLike; stream?: StreamOrDevice }): array;
+export declare function segmented_mm(a: ArrayLike, b: ArrayLike, segments: ArrayLike, options?: { stream?: StreamOrDevice }): array;
+/** Python: `hadamard_transform(a, /, scale=None, *, stream=None)` */
+export declare function hadamard_transform(a: ArrayLike, options?: { scale?: number | null; stream?: StreamOrDevice }): array;
+export declare function hadamard_transform(a: ArrayLike, scale: number | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `einsum(subscripts, *operands, stream=None)` */
+export declare function einsum(subscripts: string, ...operands: unknown[]): array;
+export declare function einsum(...args: [subscripts: string, ...operands: unknown[], options: { stream?: StreamOrDevice }]): array;
+/** Python: `einsum_path(subscripts, *operands)` */
+export declare function einsum_path(subscripts: string, ...operands: unknown[]): unknown;
 export declare namespace random {
   /** Python: `random.seed(seed)` */
   function seed(options: { seed: number }): void;

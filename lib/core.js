@@ -293,6 +293,7 @@ require('./linalg').install(mx);
 require('./fft').install(mx);
 require('./conv').install(mx);
 require('./quantized').install(mx);
+require('./ops_contract').install(mx);
 
 require('./transforms').install(mx);
 

@@ -32,6 +32,7 @@ module.exports = {
     ...require('./transforms').NAMES,
     ...require('./conv').NAMES,
     ...require('./quantized').NAMES,
+    ...require('./ops_contract').NAMES,
   ],
   arrayMembers: [
     'shape', 'dtype', 'ndim', 'size', 'itemsize', 'nbytes', 'T', 'item', 'tolist', 'astype',

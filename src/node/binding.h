@@ -90,6 +90,7 @@ void init_ops_creation(Napi::Env env, Napi::Object exports);  // ops_creation_bi
 void init_ops_index(Napi::Env env, Napi::Object exports);     // ops_index_binding.cpp
 void init_ops_shape(Napi::Env env, Napi::Object exports);     // ops_shape_binding.cpp
 void init_ops_sort(Napi::Env env, Napi::Object exports);      // ops_sort_binding.cpp
+void init_contract(Napi::Env env, Napi::Object exports);      // contract_binding.cpp
 void init_random(Napi::Env env, Napi::Object exports);        // random_binding.cpp
 void init_io(Napi::Env env, Napi::Object exports);            // io_binding.cpp
 void init_linalg(Napi::Env env, Napi::Object exports);        // linalg_binding.cpp

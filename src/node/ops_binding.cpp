@@ -254,6 +254,7 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   init_fft(env, exports);
   init_conv(env, exports);
   init_quantized(env, exports);
+  init_contract(env, exports);
 }
 
 }  // namespace mlxjs
