@@ -218,6 +218,9 @@ test('quantized_matmul: batch dims, 1-D x, vector and batch 32, keywords, float1
   const v = qmmCase(1, 96, 256, 32, 3, true, 12, [256]);
   assert.deepEqual(v.out.shape, [96]);
   assertClose(td(v.out), Array.from(v.exp), 1e-5, '1-D x');
+  // wide outputs: several 256-column chunks per worker (transpose=false)
+  const wide = qmmCase(2, 2048, 64, 64, 4, false, 14);
+  assertClose(td(wide.out), Array.from(wide.exp), 1e-5, 'wide no transpose');
   const b32 = qmmCase(32, 128, 512, 128, 8, false, 13);
   assertClose(td(b32.out), Array.from(b32.exp), 1e-5, 'batch 32 no transpose');
   // keywords and stream

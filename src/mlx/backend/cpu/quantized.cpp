@@ -348,8 +348,9 @@ void qmm_impl(const std::vector<array>& in, array& out, QuantMode m, int gs, int
     const char* sbp = sp + wb * s_stride * sb;
     const T* bbp = bp ? bp + wb * s_stride : nullptr;
     cpu::parallel_for(nchunks, grain, [&](size_t c0, size_t c1) {
-      std::vector<float> scratch(transpose ? K : chunk);
+      // A worker may get several chunks at once: the scratch holds all of them.
       int n0 = int(c0 * chunk), n1 = int(std::min<size_t>(c1 * chunk, N));
+      std::vector<float> scratch(transpose ? K : n1 - n0);
       qmm_cols<T>(xf.data(), wbp, sbp, bbp, sb, of.data(), M, N, K, transpose, dq, n0, n1,
                   scratch.data());
     });
