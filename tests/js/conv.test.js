@@ -201,6 +201,10 @@ const GENERAL = [
   { xs: [2, 5, 6, 8], ws: [3, 1, 1, 8], stride: 2 },
   { xs: [2, 5, 6, 8], ws: [3, 1, 1, 8], padding: 1 },
   { xs: [1, 5, 5, 1], ws: [3, 3, 3, 1], padding: 1 },                       // C = 1, O > 1
+  { xs: [1, 6, 6, 37], ws: [37, 3, 3, 1], groups: 37, padding: 1 },       // depthwise, odd width
+  { xs: [2, 5, 5, 70], ws: [70, 2, 3, 1], groups: 70, stride: [1, 2], padding: [[1, 0], [0, 2]] },
+  { xs: [2, 5, 70, 1], ws: [1, 3, 5, 1], padding: [[1, 2], [0, 3]] },       // 1-channel rows
+  { xs: [1, 7, 90, 1], ws: [1, 3, 4, 1], stride: [2, 3], kdil: [2, 1], idil: [1, 1], padding: 2, flip: true },
   { xs: [4, 40, 40, 32], ws: [16, 3, 3, 32] },                              // several chunks
   // 3-D
   { xs: [2, 5, 6, 4, 3], ws: [4, 2, 3, 2, 3] },
@@ -224,6 +228,37 @@ test('conv_general: float16, bfloat16 and float64 (float16/bfloat16 accumulate i
   const some = GENERAL.filter((c, i) => i % 3 === 0 || prod(c.xs) > 10000);
   for (const k of ['float16', 'bfloat16', 'float64']) {
     for (const c of some) runGeneral(c, mx[k], `${k} `);
+  }
+});
+
+test('the portable and AVX2 direct kernels agree with the reference (MLX_CPU_ISA)', () => {
+  const { spawnSync } = require('node:child_process');
+  const path = require('node:path');
+  const cases = [
+    { xs: [2, 6, 6, 37], ws: [37, 3, 3, 1], groups: 37, padding: 1 },
+    { xs: [2, 300, 1], ws: [1, 9, 1], padding: [[4], [2]], kdil: 2 },
+    { xs: [1, 4000, 1], ws: [1, 33, 1], flip: true, padding: 32 },
+    { xs: [2, 5, 70, 1], ws: [1, 3, 5, 1], padding: [[1, 2], [0, 3]] },
+  ].map((c) => ({ ...c, x: Array.from(vals(randArr(c.xs))), w: Array.from(vals(randArr(c.ws))) }));
+  const script = `
+    const mx = require(${JSON.stringify(path.join(__dirname, '../../lib'))}).core;
+    const cases = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+    const out = cases.map((c) => {
+      const x = mx.array(c.x).reshape(c.xs), w = mx.array(c.w).reshape(c.ws);
+      const y = mx.conv_general(x, w, c.stride ?? 1, c.padding ?? 0, c.kdil ?? 1, c.idil ?? 1, c.groups ?? 1, c.flip ?? false);
+      return { shape: y.shape, v: Array.from(y.toTypedArray()) };
+    });
+    process.stdout.write(JSON.stringify(out));`;
+  for (const isa of ['generic', 'avx512']) {  // avx512: the best this CPU has
+    const r = spawnSync(process.execPath, ['-e', script], { input: JSON.stringify(cases), env: { ...process.env, MLX_CPU_ISA: isa }, encoding: 'utf8', maxBuffer: 1 << 26 });
+    assert.equal(r.status, 0, r.stderr);
+    const outs = JSON.parse(r.stdout);
+    cases.forEach((c, i) => {
+      const ref = refConv(Float64Array.from(c.x), c.xs, Float64Array.from(c.w), c.ws, c);
+      assert.deepEqual(outs[i].shape, ref.shape, `${isa} shape ${JSON.stringify(c.xs)}`);
+      outs[i].v.forEach((v, j) => assert.ok(Math.abs(v - ref.val[j]) <= TOLS.float32(ref.val[j], ref.mag[j]),
+        `${isa} ${JSON.stringify(c.xs)}: element ${j} is ${v}, expected ${ref.val[j]}`));
+    });
   }
 });
 

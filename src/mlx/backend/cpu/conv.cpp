@@ -5,6 +5,9 @@
 // 1x1 kernels with unit strides and no padding skip the unfolding (a plain GEMM), and
 // single-channel groups (depthwise, 1-channel signals) are computed directly.
 #include <cblas.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <cstring>
@@ -200,16 +203,151 @@ void store_rows(const T* y, array& out, int64_t m0, int64_t mc, const Geo& g) {
   cpu::parallel_for(n, 1 << 16, [&](size_t a, size_t b) { fn(y + a, dst + a * osz, b - a, 1); });
 }
 
+// ---- direct kernels: single-channel groups and 1-channel signals -------------------------
+// Sums over the taps with the accumulators kept in registers. The float loops have an AVX2+FMA
+// form (chosen at run time with the elementwise kernels' ISA, so MLX_CPU_ISA=generic forces
+// the portable one) and a portable form that the compiler may vectorise as it can.
+
+bool simd_ok() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool ok = std::strcmp(cpu::kernels().isa, "generic") != 0;
+  return ok;
+#else
+  return false;
+#endif
+}
+
+// y[c] = sum_t x_t[c] * w_t[c] for c in [0, n): one output row of a depthwise convolution
+// from its valid taps (input row x_t, weight row w_t).
+template <typename T>
+void tap_dot_generic(const T* const* xs, const T* const* ws, int64_t taps, T* y, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) y[c] = T(0);
+  for (int64_t t = 0; t < taps; ++t) {
+    const T* xp = xs[t];
+    const T* wp = ws[t];
+    for (int64_t c = 0; c < n; ++c) y[c] += xp[c] * wp[c];
+  }
+}
+
+// y[o] = sum_k w[k] * x[o + k * kd] for o in [0, n): a 1-channel stride-1 line whose reads
+// are all inside the input.
+template <typename T>
+void line_dot_generic(const T* x, const T* w, T* y, int64_t n, int64_t K, int64_t kd,
+                      int64_t st) {
+  for (int64_t o = 0; o < n; ++o) {
+    const T* xp = x + o * st;
+    T acc = 0;
+    for (int64_t k = 0; k < K; ++k) acc += w[k] * xp[k * kd];
+    y[o] = acc;
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2,fma"))) void tap_dot_avx2(const float* const* xs,
+                                                      const float* const* ws, int64_t taps,
+                                                      float* y, int64_t n) {
+  int64_t c = 0;
+  for (; c + 32 <= n; c += 32) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    for (int64_t t = 0; t < taps; ++t) {
+      const float* xp = xs[t] + c;
+      const float* wp = ws[t] + c;
+      a0 = _mm256_fmadd_ps(_mm256_loadu_ps(xp), _mm256_loadu_ps(wp), a0);
+      a1 = _mm256_fmadd_ps(_mm256_loadu_ps(xp + 8), _mm256_loadu_ps(wp + 8), a1);
+      a2 = _mm256_fmadd_ps(_mm256_loadu_ps(xp + 16), _mm256_loadu_ps(wp + 16), a2);
+      a3 = _mm256_fmadd_ps(_mm256_loadu_ps(xp + 24), _mm256_loadu_ps(wp + 24), a3);
+    }
+    _mm256_storeu_ps(y + c, a0);
+    _mm256_storeu_ps(y + c + 8, a1);
+    _mm256_storeu_ps(y + c + 16, a2);
+    _mm256_storeu_ps(y + c + 24, a3);
+  }
+  for (; c + 8 <= n; c += 8) {
+    __m256 a = _mm256_setzero_ps();
+    for (int64_t t = 0; t < taps; ++t)
+      a = _mm256_fmadd_ps(_mm256_loadu_ps(xs[t] + c), _mm256_loadu_ps(ws[t] + c), a);
+    _mm256_storeu_ps(y + c, a);
+  }
+  for (; c < n; ++c) {
+    float a = 0;
+    for (int64_t t = 0; t < taps; ++t) a += xs[t][c] * ws[t][c];
+    y[c] = a;
+  }
+}
+
+__attribute__((target("avx2,fma"))) void line_dot_avx2(const float* x, const float* w, float* y,
+                                                       int64_t n, int64_t K, int64_t kd) {
+  int64_t o = 0;
+  for (; o + 32 <= n; o += 32) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    const float* xp = x + o;
+    for (int64_t k = 0; k < K; ++k, xp += kd) {
+      __m256 wk = _mm256_broadcast_ss(w + k);
+      a0 = _mm256_fmadd_ps(wk, _mm256_loadu_ps(xp), a0);
+      a1 = _mm256_fmadd_ps(wk, _mm256_loadu_ps(xp + 8), a1);
+      a2 = _mm256_fmadd_ps(wk, _mm256_loadu_ps(xp + 16), a2);
+      a3 = _mm256_fmadd_ps(wk, _mm256_loadu_ps(xp + 24), a3);
+    }
+    _mm256_storeu_ps(y + o, a0);
+    _mm256_storeu_ps(y + o + 8, a1);
+    _mm256_storeu_ps(y + o + 16, a2);
+    _mm256_storeu_ps(y + o + 24, a3);
+  }
+  for (; o + 8 <= n; o += 8) {
+    __m256 a = _mm256_setzero_ps();
+    const float* xp = x + o;
+    for (int64_t k = 0; k < K; ++k, xp += kd)
+      a = _mm256_fmadd_ps(_mm256_broadcast_ss(w + k), _mm256_loadu_ps(xp), a);
+    _mm256_storeu_ps(y + o, a);
+  }
+  line_dot_generic<float>(x + o, w, y + o, n - o, K, kd, 1);
+}
+#endif
+
+template <typename T>
+void tap_dot(const T* const* xs, const T* const* ws, int64_t taps, T* y, int64_t n) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if constexpr (std::is_same_v<T, float>) {
+    if (simd_ok()) return tap_dot_avx2(xs, ws, taps, y, n);
+  }
+#endif
+  tap_dot_generic<T>(xs, ws, taps, y, n);
+}
+
+template <typename T>
+void line_dot(const T* x, const T* w, T* y, int64_t n, int64_t K, int64_t kd, int64_t st) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if constexpr (std::is_same_v<T, float>) {
+    if (st == 1 && simd_ok()) return line_dot_avx2(x, w, y, n, K, kd);
+  }
+#endif
+  line_dot_generic<T>(x, w, y, n, K, kd, st);
+}
+
 // Single-channel groups (Cg == 1: depthwise, or one input channel): each output row is a sum
-// over kernel taps of an input row's channels scaled per tap, y[c * Og + j] += x[c] * wt[k][c *
-// Og + j], with the weight transposed to (Kp, O). No unfolding, no GEMM of width 1. y holds
-// the rows from m0 on.
+// over its valid taps of an input row's channels scaled per tap, y[c * Og + j] += x[c] *
+// wt[k][c * Og + j], with the weight transposed to (Kp, O). No unfolding, no GEMM of width 1.
+// y holds the rows from m0 on.
 template <typename T>
 void depthwise_rows(const T* x, const T* wt_t, T* y, int64_t m0, int64_t m1, const Geo& g) {
   const int64_t C = g.C, O = g.O, Og = g.Og, K2 = g.K[2];
+  std::vector<const T*> xs(size_t(g.Kp)), ws(size_t(g.Kp));
+  // Rows whose taps all fall inside the input (no input dilation) read at fixed offsets from
+  // their first tap: precomputed once.
+  const bool dense = g.id[0] == 1 && g.id[1] == 1 && g.id[2] == 1;
+  std::vector<int64_t> rel(dense ? size_t(g.Kp) : 0);
+  if (dense) {
+    size_t t = 0;
+    for (int64_t k0 = 0; k0 < g.K[0]; ++k0)
+      for (int64_t k1 = 0; k1 < g.K[1]; ++k1)
+        for (int64_t k2 = 0; k2 < K2; ++k2)
+          rel[t++] = ((k0 * g.kd[0] * g.S[1] + k1 * g.kd[1]) * g.S[2] + k2 * g.kd[2]) * C;
+  }
+  auto inside = [&](int64_t b, int i) {
+    return b >= 0 && b + (g.K[i] - 1) * g.kd[i] <= g.D[i] - 1;
+  };
   for (int64_t m = m0; m < m1; ++m) {
     T* yr = y + (m - m0) * O;
-    std::fill(yr, yr + O, T(0));
     int64_t o2 = m % g.OS[2];
     int64_t r = m / g.OS[2];
     int64_t o1 = r % g.OS[1];
@@ -218,7 +356,17 @@ void depthwise_rows(const T* x, const T* wt_t, T* y, int64_t m0, int64_t m1, con
     int64_t n = r / g.OS[0];
     const int64_t b0 = o0 * g.st[0] - g.lo[0], b1 = o1 * g.st[1] - g.lo[1];
     const int64_t b2 = o2 * g.st[2] - g.lo[2];
-    for (int64_t k0 = 0; k0 < g.K[0]; ++k0) {
+    int64_t taps = 0;
+    const bool interior = dense && inside(b0, 0) && inside(b1, 1) && inside(b2, 2);
+    if (interior) {
+      const T* base = x + n * g.in_n + ((b0 * g.S[1] + b1) * g.S[2] + b2) * C;
+      for (int64_t t = 0; t < g.Kp; ++t) {
+        xs[size_t(t)] = base + rel[size_t(t)];
+        ws[size_t(t)] = wt_t + t * O;
+      }
+      taps = g.Kp;
+    }
+    for (int64_t k0 = 0; k0 < g.K[0] && !interior; ++k0) {
       int64_t s0;
       if (!source_index(b0 + k0 * g.kd[0], g.D[0], g.id[0], s0)) continue;
       for (int64_t k1 = 0; k1 < g.K[1]; ++k1) {
@@ -229,35 +377,50 @@ void depthwise_rows(const T* x, const T* wt_t, T* y, int64_t m0, int64_t m1, con
         for (int64_t k2 = 0; k2 < K2; ++k2) {
           int64_t s2;
           if (!source_index(b2 + k2 * g.kd[2], g.D[2], g.id[2], s2)) continue;
-          const T* xp = xr + s2 * C;
-          const T* wp = wk + k2 * O;
-          if (Og == 1) {
-            for (int64_t c = 0; c < C; ++c) yr[c] += xp[c] * wp[c];
-          } else {
-            for (int64_t c = 0; c < C; ++c)
-              for (int64_t j = 0; j < Og; ++j) yr[c * Og + j] += xp[c] * wp[c * Og + j];
-          }
+          xs[size_t(taps)] = xr + s2 * C;
+          ws[size_t(taps)] = wk + k2 * O;
+          ++taps;
         }
+      }
+    }
+    if (Og == 1) {
+      tap_dot<T>(xs.data(), ws.data(), taps, yr, C);
+      continue;
+    }
+    std::fill(yr, yr + O, T(0));
+    for (int64_t t = 0; t < taps; ++t) {
+      const T* xp = xs[size_t(t)];
+      const T* wp = ws[size_t(t)];
+      for (int64_t c = 0; c < C; ++c) {
+        const T xv = xp[c];
+        for (int64_t j = 0; j < Og; ++j) yr[c * Og + j] += xv * wp[c * Og + j];
       }
     }
   }
 }
 
 // One input channel and one output channel over a long innermost dim (a 1-D signal, as
-// convolve makes): the output row is built tap by tap, y[o] += w[k] * x[o * stride + k * kd -
-// lo], which vectorises over o; taps whose reads leave the input are clipped per tap.
+// convolve makes): y[o] = sum_k w[k] * x[o * stride + k * kd - lo]. The outputs whose taps all
+// read the input run as dense dot products; the borders check each tap.
 template <typename T>
 void signal_rows(const T* x, const T* w, T* y, int64_t line0, int64_t line1, const Geo& g) {
   const int64_t L = g.OS[2], K2 = g.K[2], st = g.st[2], kd = g.kd[2], lo = g.lo[2], D = g.D[2];
+  // Outputs [ia, ib) read only inside [0, D).
+  int64_t ia = lo > 0 ? std::min(L, (lo + st - 1) / st) : 0;
+  int64_t last = (K2 - 1) * kd - lo;  // offset of the last tap
+  int64_t ib = D - 1 - last < 0 ? 0 : std::min(L, (D - 1 - last) / st + 1);
+  ib = std::max(ib, ia);
+  // Kernel rows after the first contributing one are summed through this line.
+  std::vector<T> part(g.K[0] * g.K[1] > 1 ? size_t(L) : 0);
   for (int64_t line = line0; line < line1; ++line) {
     T* yr = y + line * L;
-    std::fill(yr, yr + L, T(0));
     int64_t r = line;
     int64_t o1 = r % g.OS[1];
     r /= g.OS[1];
     int64_t o0 = r % g.OS[0];
     int64_t n = r / g.OS[0];
     const int64_t b0 = o0 * g.st[0] - g.lo[0], b1 = o1 * g.st[1] - g.lo[1];
+    bool first = true;
     for (int64_t k0 = 0; k0 < g.K[0]; ++k0) {
       int64_t s0;
       if (!source_index(b0 + k0 * g.kd[0], g.D[0], g.id[0], s0)) continue;
@@ -266,23 +429,25 @@ void signal_rows(const T* x, const T* w, T* y, int64_t line0, int64_t line1, con
         if (!source_index(b1 + k1 * g.kd[1], g.D[1], g.id[1], s1)) continue;
         const T* xr = x + n * g.in_n + (s0 * g.S[1] + s1) * g.S[2];
         const T* wk = w + (k0 * g.K[1] + k1) * K2;
-        for (int64_t k = 0; k < K2; ++k) {
-          // Outputs o with 0 <= o * st + k * kd - lo < D read the input.
-          int64_t off = k * kd - lo;
-          int64_t oa = off >= 0 ? 0 : (-off + st - 1) / st;
-          int64_t ob = off > D - 1 ? 0 : (D - 1 - off) / st + 1;
-          ob = std::min(ob, L);
-          if (ob <= oa) continue;
-          const T wv = wk[k];
-          const T* xs = xr + oa * st + off;
-          if (st == 1) {
-            for (int64_t o = oa; o < ob; ++o) yr[o] += wv * xs[o - oa];
-          } else {
-            for (int64_t o = oa; o < ob; ++o) yr[o] += wv * xs[(o - oa) * st];
+        // The first contributing kernel row writes, later ones add.
+        T* dst = first ? yr : part.data();
+        auto border = [&](int64_t o) {
+          T acc = 0;
+          for (int64_t k = 0; k < K2; ++k) {
+            int64_t p = o * st + k * kd - lo;
+            if (p >= 0 && p < D) acc += wk[k] * xr[p];
           }
-        }
+          dst[o] = acc;
+        };
+        for (int64_t o = 0; o < ia; ++o) border(o);
+        if (ib > ia) line_dot<T>(xr + ia * st - lo, wk, dst + ia, ib - ia, K2, kd, st);
+        for (int64_t o = ib; o < L; ++o) border(o);
+        if (!first)
+          for (int64_t o = 0; o < L; ++o) yr[o] += part[size_t(o)];
+        first = false;
       }
     }
+    if (first) std::fill(yr, yr + L, T(0));
   }
 }
 
@@ -328,7 +493,7 @@ void conv_typed(const array& in_a, const array& wt_a, array& out, const Convolut
   // BLAS takes int sizes: whole-output GEMMs are split below 2^30 rows.
   const int64_t all_rows = std::min<int64_t>(g.rows, int64_t(1) << 30);
 
-  // 1-D signal with one channel in and out: tap-by-tap axpy over the output line.
+  // One channel in and out over long lines (1-D signals, convolve): dot products per output.
   bool unit_ch = g.C == 1 && g.O == 1 && g.id[2] == 1;
   if (unit_ch && g.OS[2] >= 64) {
     int64_t lines = g.rows / g.OS[2];
