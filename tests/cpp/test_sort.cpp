@@ -211,6 +211,29 @@ TEST(Sort, LongRowsAlongTheFirstAxis) {
   }
 }
 
+TEST(Sort, LongRowsAtUnalignedOffsets) {
+  // Rows of odd length: every row but the first starts off a 64-byte line.
+  for (int rows : {2, 3}) {
+    int n = 70001;
+    auto v = sample<float>(size_t(rows) * n, 31 + rows);
+    auto w = sample<int16_t>(size_t(rows) * n, 41 + rows, 300);
+    auto s = to_vec<float>(sort(make(v, {rows, n})));
+    auto i = to_vec<uint32_t>(argsort(make(v, {rows, n})));
+    auto si = to_vec<int16_t>(sort(make(w, {rows, n})));
+    for (int r = 0; r < rows; ++r) {
+      std::vector<float> row(v.begin() + size_t(r) * n, v.begin() + size_t(r + 1) * n);
+      auto ref = stable_order(row);
+      std::vector<int16_t> wr(w.begin() + size_t(r) * n, w.begin() + size_t(r + 1) * n);
+      std::sort(wr.begin(), wr.end());
+      for (int j = 0; j < n; ++j) {
+        ASSERT_EQ(bits_of(s[size_t(r) * n + j]), bits_of(row[ref[j]])) << r << " " << j;
+        ASSERT_EQ(i[size_t(r) * n + j], ref[j]) << r << " " << j;
+        ASSERT_EQ(si[size_t(r) * n + j], wr[j]) << r << " " << j;
+      }
+    }
+  }
+}
+
 TEST(Sort, PartitionArgpartitionTopk) {
   for (size_t n : {1, 7, 100, 5000}) {
     auto v = sample<float>(n, uint32_t(n) * 3, 0);

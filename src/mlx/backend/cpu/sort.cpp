@@ -499,8 +499,10 @@ void radix_row(const T* src, int64_t ss, size_t n, T* dst, uint32_t* idst, int64
   w.off.resize(size_t(nt) * R);
   w.start.resize(size_t(nt) * R);
   uint32_t* H = w.hist.data();
-  K* kbuf = w.keys.get<K>(2 * n);
-  uint32_t* ibuf = Arg ? w.idx.get<uint32_t>(2 * n) : nullptr;
+  // Two halves each, the second starting on a 64-byte line (the line buffers need it).
+  const size_t half = (n + 63) / 64 * 64;
+  K* kbuf = w.keys.get<K>(2 * half);
+  uint32_t* ibuf = Arg ? w.idx.get<uint32_t>(2 * half) : nullptr;
   // Line buffers: keys and positions, per thread.
   constexpr size_t kLines = R * 64;
   char* lines = wc ? w.lines.get<char>(size_t(nt) * 2 * kLines + 64) : nullptr;
@@ -545,10 +547,10 @@ void radix_row(const T* src, int64_t ss, size_t n, T* dst, uint32_t* idst, int64
     int d = act[j];
     int shift = d * B;
     bool first = j == 0, last = j == na - 1;
-    const K* kin = kbuf + size_t(cur) * n;
-    const uint32_t* iin = Arg && !first ? ibuf + size_t(cur) * n : nullptr;
-    K* kout = kbuf + size_t(1 - cur) * n;
-    uint32_t* iout = Arg ? ibuf + size_t(1 - cur) * n : nullptr;
+    const K* kin = kbuf + size_t(cur) * half;
+    const uint32_t* iin = Arg && !first ? ibuf + size_t(cur) * half : nullptr;
+    K* kout = kbuf + size_t(1 - cur) * half;
+    uint32_t* iout = Arg ? ibuf + size_t(1 - cur) * half : nullptr;
 
     // Chunk histograms of this digit where the keys now sit (one chunk: the totals hold).
     if (!first && nt > 1) {
