@@ -12,6 +12,7 @@
 #include "../../allocator.h"
 #include "../../primitives_fft.h"
 #include "fft_plan.h"
+#include "parallel.h"
 
 namespace mlx::core {
 
@@ -115,6 +116,31 @@ int64_t lines_of(const Ext& ext, int axis) {
   return c;
 }
 
+// Completes lines holding X[0, n/2] of a real input's spectrum: X[n - k] = conj X[k]. For the
+// inverse transform (the conjugate of the forward one for a real input) the first half is
+// conjugated too.
+void hermitian_fill(cf* o, const Lines& D, int64_t count, int64_t n, bool conj_all) {
+  const int64_t h = n / 2;
+  auto line = [&](cf* d, int64_t k0, int64_t k1) {
+    const int64_t es = D.es;
+    for (int64_t k = k0; k < k1; ++k) {
+      cf x = d[k * es];
+      if (conj_all) d[k * es] = {x.re, -x.im};
+      if (k > 0 && k < h) d[(n - k) * es] = conj_all ? x : cf{x.re, -x.im};
+    }
+  };
+  if (count >= 2 * int64_t(cpu::num_threads()) || count * n < (int64_t(1) << 15)) {
+    cpu::parallel_for(size_t(count), std::max<size_t>(1, size_t((int64_t(1) << 15) / n)), [&](size_t b, size_t e) {
+      for (size_t l = b; l < e; ++l) line(o + D.off(int64_t(l)), 0, h + 1);
+    });
+  } else {
+    for (int64_t l = 0; l < count; ++l) {
+      cf* d = o + D.off(l);
+      cpu::parallel_for(size_t(h + 1), size_t(1) << 14, [&](size_t b, size_t e) { line(d, int64_t(b), int64_t(e)); });
+    }
+  }
+}
+
 }  // namespace
 
 void FFT::eval_cpu(const std::vector<array>& inputs, array& out) {
@@ -138,7 +164,14 @@ void FFT::eval_cpu(const std::vector<array>& inputs, array& out) {
       const float sc = i == 0 ? scale : 1.0f;
       if (i == na - 1) {
         SrcLines S(oext, have, istr, a);
-        K.c2c(*P, in.data<void>(), src_real, S.L, o, D, S.count, !inverse_, sc);
+        if (src_real && n_[i] % 2 == 0 && n_[i] >= 4) {
+          // A real input: the half spectrum (half the work), then X[n - k] = conj X[k]
+          // (the inverse: the conjugate of the forward transform of a real line).
+          K.r2c(*cpu::fft::get_real_plan(n_[i]), in.data<float>(), S.L, o, D, S.count, sc);
+          hermitian_fill(o, D, S.count, n_[i], inverse_);
+        } else {
+          K.c2c(*P, in.data<void>(), src_real, S.L, o, D, S.count, !inverse_, sc);
+        }
       } else {
         K.c2c(*P, o, false, D, o, D, lines_of(oext, a), !inverse_, sc);
       }

@@ -619,8 +619,8 @@ void batch_c2c(const Plan& P, const void* src, bool src_real, const Lines& S, cf
         std::complex<double> w = tw->P->lo[e % tw->P->t] * tw->P->hi[e / tw->P->t];
         if (!Fwd) w = std::conj(w);
         cf& x = d[k * D.es];
-        std::complex<float> y = std::complex<float>(x.re, x.im) * std::complex<float>(float(w.real()), float(w.imag()));
-        x = {y.real(), y.imag()};
+        const float wr = float(w.real()), wi = float(w.imag());
+        x = {x.re * wr - x.im * wi, x.re * wi + x.im * wr};
       }
     }
   }
@@ -776,6 +776,50 @@ FI void pre_c2r(Vc* x, Vc* z, int64_t m, const cf* rt) {
   }
 }
 
+FI v8 reverse8(const v8& v) { return __builtin_shuffle(v, i8v{7, 6, 5, 4, 3, 2, 1, 0}); }
+
+// The pair (k, j = h - k) of a real transform, from E = (Z[k] + conj Z[j]) / 2 and
+// O = -i (Z[k] - conj Z[j]) / 2 with t = W^k O: X[k] = E + t and X[j] = conj(E - t)
+// (W^j = -conj W^k).
+FI void r2c_pair(cf zk, cf zj, cf w, float scale, cf& xk, cf& xj) {
+  float er = 0.5f * (zk.re + zj.re), ei = 0.5f * (zk.im - zj.im);
+  float orr = 0.5f * (zk.im + zj.im), oi = -0.5f * (zk.re - zj.re);
+  float tr = orr * w.re - oi * w.im, ti = orr * w.im + oi * w.re;
+  xk = {(er + tr) * scale, (ei + ti) * scale};
+  xj = {(er - tr) * scale, -(ei - ti) * scale};
+}
+
+// X[k], X[h - k] for 0 < k <= h / 2 from Z in place (d[0] and d[h] done by the caller); both
+// cores, 8 pairs per vector step where the line is contiguous.
+void post_r2c_line(cf* d, int64_t des, int64_t h, const cf* rt, float scale) {
+  dynamic_for(h / 2, 1 << 13, [&](int64_t b, int64_t e) {
+    int64_t k = b + 1;
+    if (des == 1) {
+      // Blocks k .. k + 7 whose mirror h - k - 7 .. h - k lies wholly above them.
+      for (; k + 7 <= e && 2 * k + 15 <= h; k += 8) {
+        Vc zk, zj, w;
+        deinterleave(reinterpret_cast<const float*>(d + k), zk);
+        deinterleave(reinterpret_cast<const float*>(d + h - k - 7), zj);
+        deinterleave(reinterpret_cast<const float*>(rt + k), w);
+        zj = {reverse8(zj.re), reverse8(zj.im)};
+        Vc zc = conjv(zj);
+        Vc E = (zk + zc) * 0.5f, O = rot<true>(zk - zc) * 0.5f;
+        Vc t = cmulv(O, w);
+        Vc xk = (E + t) * scale, xj = conjv(E - t) * scale;
+        interleave(reinterpret_cast<float*>(d + k), xk.re, xk.im);
+        interleave(reinterpret_cast<float*>(d + h - k - 7), reverse8(xj.re), reverse8(xj.im));
+      }
+    }
+    for (; k <= e; ++k) {
+      int64_t j = h - k;
+      cf xk, xj;
+      r2c_pair(d[k * des], d[j * des], rt[k], scale, xk, xj);
+      d[k * des] = xk;
+      d[j * des] = xj;
+    }
+  });
+}
+
 void r2c(const RealPlan& R, const float* src, const Lines& S, cf* dst, const Lines& D, int64_t count,
          float scale) {
   const Plan& P = *R.c;
@@ -837,20 +881,7 @@ void r2c(const RealPlan& R, const float* src, const Lines& S, cf* dst, const Lin
     cf z0 = d[0];
     d[0] = {(z0.re + z0.im) * scale, 0.0f};
     d[h * des] = {(z0.re - z0.im) * scale, 0.0f};
-    dynamic_for(h / 2, 1 << 14, [&](int64_t b, int64_t e) {
-      for (int64_t k = b + 1; k <= e; ++k) {
-        int64_t j = h - k;
-        std::complex<float> zk(d[k * des].re, d[k * des].im), zj(d[j * des].re, d[j * des].im);
-        auto x_of = [&](std::complex<float> a, std::complex<float> b, int64_t i) {
-          std::complex<float> c = std::conj(b);
-          std::complex<float> ev = (a + c) * 0.5f, od = (a - c) * std::complex<float>(0.0f, -0.5f);
-          return (ev + od * std::complex<float>(rt[i].re, rt[i].im)) * scale;
-        };
-        std::complex<float> xk = x_of(zk, zj, k), xj = x_of(zj, zk, j);
-        d[k * des] = {xk.real(), xk.imag()};
-        d[j * des] = {xj.real(), xj.imag()};
-      }
-    });
+    post_r2c_line(d, des, h, rt, scale);
   }
 }
 
@@ -893,15 +924,14 @@ void c2r(const RealPlan& R, const cf* src, const Lines& S, float* dst, const Lin
     }
     const cf* p = src + so;
     const int64_t cnt = std::min(h + 1, S.len);
-    auto X = [&](int64_t k) { return k < cnt ? std::complex<float>(p[k * S.es].re, p[k * S.es].im) : std::complex<float>(); };
     if (!even) {
       Temp t(n);
       cf* z = t.get();
-      z[0] = {X(0).real(), 0.0f};
+      z[0] = {cnt > 0 ? p[0].re : 0.0f, 0.0f};
       for (int64_t k = 1; k <= h; ++k) {
-        auto x = X(k);
-        z[k] = {x.real(), x.imag()};
-        z[n - k] = {x.real(), -x.imag()};
+        cf x = k < cnt ? p[k * S.es] : cf{0.0f, 0.0f};
+        z[k] = x;
+        z[n - k] = {x.re, -x.im};
       }
       line_c2c<false>(P, z, 1, z, 1, 1.0f);
       for (int64_t j = 0; j < n; ++j) d[j * des] = z[j].re * scale;
@@ -910,13 +940,24 @@ void c2r(const RealPlan& R, const cf* src, const Lines& S, float* dst, const Lin
     const bool direct_out = des == 1;
     Temp t(direct_out ? 1 : h);
     cf* z = direct_out ? reinterpret_cast<cf*>(d) : t.get();
-    dynamic_for(h, 1 << 14, [&](int64_t b, int64_t e) {
+    // Pairs (k, j = h - k): A = X[k] + conj X[j], T = i (X[k] - conj X[j]) conj W^k give
+    // Z[k] = A + T and Z[j] = conj(A - T); X[0] and X[h] lose their imaginary parts.
+    auto Xf = [&](int64_t k) {
+      cf x = k < cnt ? p[k * S.es] : cf{0.0f, 0.0f};
+      if (k == 0 || k == h) x.im = 0.0f;
+      return x;
+    };
+    dynamic_for(h / 2 + 1, 1 << 13, [&](int64_t b, int64_t e) {
       for (int64_t k = b; k < e; ++k) {
-        std::complex<float> xk = X(k), xc = std::conj(X(h - k));
-        if (k == 0) xk = xk.real(), xc = std::conj(std::complex<float>(X(h).real(), 0.0f));
-        std::complex<float> w(rt[k].re, -rt[k].im);
-        std::complex<float> zk = (xk + xc) + std::complex<float>(0.0f, 1.0f) * ((xk - xc) * w);
-        z[k] = {zk.real(), zk.imag()};
+        const int64_t j = h - k;
+        cf xk = Xf(k), xj = Xf(j), w = rt[k];
+        float ar = xk.re + xj.re, ai = xk.im - xj.im;
+        float br = xk.re - xj.re, bi = xk.im + xj.im;
+        // B conj(W), then times i.
+        float cr = br * w.re + bi * w.im, ci = bi * w.re - br * w.im;
+        float tr = -ci, ti = cr;
+        z[k] = {ar + tr, ai + ti};
+        if (j != k && j < h) z[j] = {ar - tr, -(ai - ti)};
       }
     });
     line_c2c<false>(P, z, 1, z, 1, scale);
