@@ -1547,4 +1547,47 @@ export declare namespace fft {
   function ifftshift(a: ArrayLike, axes: number | readonly number[] | null, options?: { stream?: StreamOrDevice }): array;
   function ifftshift(a: ArrayLike, axes: number | readonly number[] | null, stream: StreamOrDevice): array;
 }
+export declare namespace fast {
+  /** Python: `fast.rms_norm(x, weight, eps, *, stream=None)` */
+  function rms_norm(options: { x: ArrayLike; weight: ArrayLike | null; eps: number; stream?: StreamOrDevice }): array;
+  function rms_norm(x: ArrayLike, options: { weight: ArrayLike | null; eps: number; stream?: StreamOrDevice }): array;
+  function rms_norm(x: ArrayLike, weight: ArrayLike | null, options: { eps: number; stream?: StreamOrDevice }): array;
+  function rms_norm(x: ArrayLike, weight: ArrayLike | null, eps: number, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `fast.layer_norm(x, weight, bias, eps, *, stream=None)` */
+  function layer_norm(options: { x: ArrayLike; weight: ArrayLike | null; bias: ArrayLike | null; eps: number; stream?: StreamOrDevice }): array;
+  function layer_norm(x: ArrayLike, options: { weight: ArrayLike | null; bias: ArrayLike | null; eps: number; stream?: StreamOrDevice }): array;
+  function layer_norm(x: ArrayLike, weight: ArrayLike | null, options: { bias: ArrayLike | null; eps: number; stream?: StreamOrDevice }): array;
+  function layer_norm(x: ArrayLike, weight: ArrayLike | null, bias: ArrayLike | null, options: { eps: number; stream?: StreamOrDevice }): array;
+  function layer_norm(x: ArrayLike, weight: ArrayLike | null, bias: ArrayLike | null, eps: number, options?: { stream?: StreamOrDevice }): array;
+  /** Python: `fast.rope(a, dims, *, traditional, base, scale, offset, freqs=None, stream=None)` */
+  function rope(options: { a: ArrayLike; dims: number; traditional: boolean; base: number | null; scale: number; offset: ArrayLike; freqs?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function rope(a: ArrayLike, options: { dims: number; traditional: boolean; base: number | null; scale: number; offset: ArrayLike; freqs?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  function rope(a: ArrayLike, dims: number, options: { traditional: boolean; base: number | null; scale: number; offset: ArrayLike; freqs?: ArrayLike | null; stream?: StreamOrDevice }): array;
+  /** Python: `fast.scaled_dot_product_attention(q, k, v, *, scale, mask=None, sinks=None, force_fused=False, stream=None)` */
+  function scaled_dot_product_attention(options: { q: ArrayLike; k: ArrayLike; v: ArrayLike; scale: number; mask?: string | ArrayLike | null; sinks?: ArrayLike | null; force_fused?: boolean; stream?: StreamOrDevice }): array;
+  function scaled_dot_product_attention(q: ArrayLike, options: { k: ArrayLike; v: ArrayLike; scale: number; mask?: string | ArrayLike | null; sinks?: ArrayLike | null; force_fused?: boolean; stream?: StreamOrDevice }): array;
+  function scaled_dot_product_attention(q: ArrayLike, k: ArrayLike, options: { v: ArrayLike; scale: number; mask?: string | ArrayLike | null; sinks?: ArrayLike | null; force_fused?: boolean; stream?: StreamOrDevice }): array;
+  function scaled_dot_product_attention(q: ArrayLike, k: ArrayLike, v: ArrayLike, options: { scale: number; mask?: string | ArrayLike | null; sinks?: ArrayLike | null; force_fused?: boolean; stream?: StreamOrDevice }): array;
+  /** Python: `fast.metal_kernel(name, input_names, output_names, source, header='', ensure_row_contiguous=True, atomic_outputs=False, compile_options=None)` */
+  function metal_kernel(options: { name: string; input_names: readonly string[]; output_names: readonly string[]; source: string; header?: string; ensure_row_contiguous?: boolean; atomic_outputs?: boolean; compile_options?: unknown }): (...args: any[]) => any;
+  function metal_kernel(name: string, options: { input_names: readonly string[]; output_names: readonly string[]; source: string; header?: string; ensure_row_contiguous?: boolean; atomic_outputs?: boolean; compile_options?: unknown }): (...args: any[]) => any;
+  function metal_kernel(name: string, input_names: readonly string[], options: { output_names: readonly string[]; source: string; header?: string; ensure_row_contiguous?: boolean; atomic_outputs?: boolean; compile_options?: unknown }): (...args: any[]) => any;
+  function metal_kernel(name: string, input_names: readonly string[], output_names: readonly string[], options: { source: string; header?: string; ensure_row_contiguous?: boolean; atomic_outputs?: boolean; compile_options?: unknown }): (...args: any[]) => any;
+  function metal_kernel(name: string, input_names: readonly string[], output_names: readonly string[], source: string, options?: { header?: string; ensure_row_contiguous?: boolean; atomic_outputs?: boolean; compile_options?: unknown }): (...args: any[]) => any;
+  function metal_kernel(name: string, input_names: readonly string[], output_names: readonly string[], source: string, header: string, options?: { ensure_row_contiguous?: boolean; atomic_outputs?: boolean; compile_options?: unknown }): (...args: any[]) => any;
+  function metal_kernel(name: string, input_names: readonly string[], output_names: readonly string[], source: string, header: string, ensure_row_contiguous: boolean, options?: { atomic_outputs?: boolean; compile_options?: unknown }): (...args: any[]) => any;
+  function metal_kernel(name: string, input_names: readonly string[], output_names: readonly string[], source: string, header: string, ensure_row_contiguous: boolean, atomic_outputs: boolean, options?: { compile_options?: unknown }): (...args: any[]) => any;
+  function metal_kernel(name: string, input_names: readonly string[], output_names: readonly string[], source: string, header: string, ensure_row_contiguous: boolean, atomic_outputs: boolean, compile_options: unknown): (...args: any[]) => any;
+  /** Python: `fast.cuda_kernel(name, input_names, output_names, source, header='', ensure_row_contiguous=True, shared_memory=0)` */
+  function cuda_kernel(options: { name: string; input_names: readonly string[]; output_names: readonly string[]; source: string; header?: string; ensure_row_contiguous?: boolean; shared_memory?: number }): (...args: any[]) => any;
+  function cuda_kernel(name: string, options: { input_names: readonly string[]; output_names: readonly string[]; source: string; header?: string; ensure_row_contiguous?: boolean; shared_memory?: number }): (...args: any[]) => any;
+  function cuda_kernel(name: string, input_names: readonly string[], options: { output_names: readonly string[]; source: string; header?: string; ensure_row_contiguous?: boolean; shared_memory?: number }): (...args: any[]) => any;
+  function cuda_kernel(name: string, input_names: readonly string[], output_names: readonly string[], options: { source: string; header?: string; ensure_row_contiguous?: boolean; shared_memory?: number }): (...args: any[]) => any;
+  function cuda_kernel(name: string, input_names: readonly string[], output_names: readonly string[], source: string, options?: { header?: string; ensure_row_contiguous?: boolean; shared_memory?: number }): (...args: any[]) => any;
+  function cuda_kernel(name: string, input_names: readonly string[], output_names: readonly string[], source: string, header: string, options?: { ensure_row_contiguous?: boolean; shared_memory?: number }): (...args: any[]) => any;
+  function cuda_kernel(name: string, input_names: readonly string[], output_names: readonly string[], source: string, header: string, ensure_row_contiguous: boolean, options?: { shared_memory?: number }): (...args: any[]) => any;
+  function cuda_kernel(name: string, input_names: readonly string[], output_names: readonly string[], source: string, header: string, ensure_row_contiguous: boolean, shared_memory: number): (...args: any[]) => any;
+  /** Python: `fast.precompiled_cuda_kernel(*, name, compiled_source, inputs, output_shapes, output_dtypes, scalars, grid, threadgroup, shared_memory=0, init_value=None, ensure_row_contiguous=False, stream=None)` */
+  function precompiled_cuda_kernel(options: { name: string; compiled_source: unknown; inputs: readonly ArrayLike[]; output_shapes: readonly (readonly number[])[]; output_dtypes: readonly Dtype[]; scalars: readonly unknown[]; grid: readonly [number, number, number]; threadgroup: readonly [number, number, number]; shared_memory?: number; init_value?: number | null; ensure_row_contiguous?: boolean; stream?: StreamOrDevice }): array[];
+}
 export { _eval as eval, _var as var };

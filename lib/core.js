@@ -291,6 +291,7 @@ require('./random').install(mx);
 require('./io').install(mx);
 require('./linalg').install(mx);
 require('./fft').install(mx);
+require('./fast').install(mx);
 require('./conv').install(mx);
 require('./quantized').install(mx);
 require('./ops_contract').install(mx);

@@ -29,6 +29,7 @@ module.exports = {
     ...require('./io').NAMES,
     ...require('./linalg').NAMES,
     ...require('./fft').NAMES,
+    ...require('./fast').NAMES,
     ...require('./transforms').NAMES,
     ...require('./conv').NAMES,
     ...require('./quantized').NAMES,

@@ -95,6 +95,7 @@ void init_random(Napi::Env env, Napi::Object exports);        // random_binding.
 void init_io(Napi::Env env, Napi::Object exports);            // io_binding.cpp
 void init_linalg(Napi::Env env, Napi::Object exports);        // linalg_binding.cpp
 void init_fft(Napi::Env env, Napi::Object exports);           // fft_binding.cpp
+void init_fast(Napi::Env env, Napi::Object exports);          // fast_binding.cpp
 void init_conv(Napi::Env env, Napi::Object exports);          // conv_binding.cpp
 void init_quantized(Napi::Env env, Napi::Object exports);     // quantized_binding.cpp
 void init_diagnostics(Napi::Env env, Napi::Object exports);  // `_diag`: hardware oracles for tests

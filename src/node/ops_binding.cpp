@@ -252,6 +252,7 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   init_io(env, exports);
   init_linalg(env, exports);
   init_fft(env, exports);
+  init_fast(env, exports);
   init_conv(env, exports);
   init_quantized(env, exports);
   init_contract(env, exports);
