@@ -125,9 +125,10 @@ const isStr = (x) => typeof x === 'string';
 const isComplex = (x) => typeof x === 'object' && x !== null && typeof x.re === 'number' &&
   typeof x.im === 'number' && getProto(x) === OBJ_PROTO && Object.keys(x).length === 2;
 const isScalar = (x) => typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || isComplex(x);
-// array-like: what the engine can turn into an array (mx.array, scalar, nested Array, TypedArray).
+// array-like: what the engine can turn into an array (mx.array, scalar, nested Array, TypedArray,
+// an object with Python's __mlx_array__ method).
 function isArrayLike(x) {
-  if (typeof x === 'object') return x !== null && (isArrayH(x) || isArrayJs(x) || isTypedArray(x) || isComplex(x));
+  if (typeof x === 'object') return x !== null && (isArrayH(x) || isArrayJs(x) || isTypedArray(x) || isComplex(x) || typeof x.__mlx_array__ === 'function');
   return typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean';
 }
 const isDtype = (x) => isDtypeH(x);

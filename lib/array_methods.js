@@ -147,8 +147,9 @@ function installProtocol(proto, mx, native, D) {
   const iterate = function __iter__() {
     const s = own(this, 'array.__iter__')._shape();
     if (s.length === 0) throw new TypeError('[array.__iter__] iteration over a 0-d array.');
-    return rows(share(this), s[0]);
+    return new ArrayIterator(rows(share(this), s[0]));
   };
+  mx.ArrayIterator = ArrayIterator;
   def('__iter__', args.bind('array.__iter__', iterate));
   def(Symbol.iterator, iterate);
 
@@ -189,6 +190,24 @@ function installProtocol(proto, mx, native, D) {
       'Use mx.add(a, b) or a.add(b) (a.__add__(b)) for a + b, mx.equal(a, b) or a.equal(b) for a == b, ' +
       'and String(a) for text.');
   });
+}
+
+// Python's ArrayIterator: a JS iterator (next, Symbol.iterator) over the first axis, with
+// Python's __iter__/__next__ too (__next__ throws a StopIteration Error at the end).
+class ArrayIterator {
+  constructor(gen) { this._gen = gen; }
+  next() { return this._gen.next(); }
+  [Symbol.iterator]() { return this; }
+  __iter__() { return this; }
+  __next__() {
+    const r = this._gen.next();
+    if (r.done) {
+      const e = new Error('[ArrayIterator.__next__] StopIteration');
+      e.name = 'StopIteration';
+      throw e;
+    }
+    return r.value;
+  }
 }
 
 // Nested JS arrays of the values; int64/uint64 come back as BigInt, bool as booleans,

@@ -180,6 +180,12 @@ function fromValue(value, dtype, fn, copy = true) {
   }
   const t = typeof value;
   if (t === 'number' || t === 'bigint' || t === 'boolean') return scalar(value, dtype, fn);
+  // Python's ArrayLike protocol: an object whose __mlx_array__() returns an mx.array.
+  if (value !== null && t === 'object' && typeof value.__mlx_array__ === 'function') {
+    const a = value.__mlx_array__();
+    if (!isArray(a)) throw new TypeError(`[${fn}] __mlx_array__ must return an mx.array, got ${typeof a}.`);
+    return fromValue(a, dtype, fn, copy);
+  }
   if (isTypedArray(value) && !Array.isArray(value)) {
     const own = typedDtype(value);
     if (!own) throw new TypeError(`[${fn}] Unsupported TypedArray ${value.constructor.name}.`);
@@ -283,7 +289,15 @@ function weakInt(v, dtype, fn) {
 }
 
 // Converts the operands of a binary function as Python's to_arrays does.
+// An ArrayLike operand (__mlx_array__) is its array, so scalars beside it stay weak.
+function unwrapLike(x, fn) {
+  if (x === null || typeof x !== 'object' || isArray(x) || typeof x.__mlx_array__ !== 'function') return x;
+  return fromValue(x, undefined, fn, false);
+}
+
 function toArrays(a, b, fn) {
+  a = unwrapLike(a, fn);
+  b = unwrapLike(b, fn);
   const aa = isArray(a), ba = isArray(b);
   if (aa && ba) return [a, b];
   if (aa) return [a, weakScalar(b, a.dtype, fn)];

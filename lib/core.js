@@ -108,6 +108,15 @@ mx.stream = args.bind('stream', (s) => dev.stream(s));
 mx.synchronize = args.bind('synchronize', (s) => dev.synchronize(s));
 mx.is_available = args.bind('is_available', (d) => dev.isAvailable(d));
 mx.device_count = args.bind('device_count', (t) => dev.deviceCount(t));
+mx.ThreadLocalStream = dev.ThreadLocalStream;
+mx.new_thread_local_stream = args.bind('new_thread_local_stream', (d) => dev.new_thread_local_stream(d));
+mx.new_thread_unsafe_stream = args.bind('new_thread_unsafe_stream', (d) => dev.new_thread_unsafe_stream(d));
+mx.clear_streams = args.bind('clear_streams', () => dev.clear_streams());
+// Python's ArrayLike: any object with an __mlx_array__() method that returns an mx.array is
+// accepted wherever an array is (`x instanceof mx.ArrayLike` tests for it).
+mx.ArrayLike = class ArrayLike {
+  static [Symbol.hasInstance](x) { return isArray(x) || (x !== null && typeof x === 'object' && typeof x.__mlx_array__ === 'function'); }
+};
 
 // Constants, as Python floats (newaxis is None: null in JS).
 Object.assign(mx, { pi: Math.PI, e: Math.E, euler_gamma: 0.5772156649015329, inf: Infinity, nan: NaN, newaxis: null });
@@ -126,6 +135,47 @@ function limitArg(limit, fn) {
 }
 mx.set_memory_limit = args.bind('set_memory_limit', (limit) => native.memory('memory_limit', limitArg(limit, 'set_memory_limit')));
 mx.set_cache_limit = args.bind('set_cache_limit', (limit) => native.memory('cache_limit', limitArg(limit, 'set_cache_limit')));
+// Wired memory is a Metal notion: on the CPU the limit is checked and kept, and nothing is
+// wired (MLX's non-Metal allocators do the same). Returns the previous limit.
+let wiredLimit = 0;
+mx.set_wired_limit = args.bind('set_wired_limit', (limit) => {
+  const prev = wiredLimit;
+  wiredLimit = limitArg(limit, 'set_wired_limit');
+  return prev;
+});
+
+// device_info: what MLX reports for a device, for the CPU from the OS and the kernel table.
+mx.device_info = args.bind('device_info', (d) => {
+  const device = d === undefined || d === null ? dev.default_device() : d;
+  const os = require('node:os');
+  const dv = device instanceof dev.Device ? device : new dev.Device(device, 0);
+  if (!dev.isAvailable(dv)) throw new Error(`[device_info] ${dv} is not available.`);
+  const cpus = os.cpus();
+  const info = native.cpu_info();
+  return {
+    device_name: cpus.length ? cpus[0].model.trim() : 'cpu', architecture: os.arch(),
+    memory_size: os.totalmem(), isa: info.isa, threads: info.threads,
+  };
+});
+
+// mx.cuda and mx.metal: neither backend is in this build. metal's memory functions are
+// MLX's deprecated wrappers (a one-time notice on stderr, then the mx function).
+mx.cuda = { is_available: args.bind('cuda.is_available', () => false) };
+const metalNoticed = new Set();
+function deprecatedMetal(name) {
+  return args.bind(`metal.${name}`, (...a) => {
+    if (!metalNoticed.has(name)) {
+      metalNoticed.add(name);
+      process.stderr.write(`mlx.metal.${name} is deprecated and will be removed in a future version. Use mlx.${name} instead.\n`);
+    }
+    return mx[name](...a.filter((x) => x !== undefined));
+  });
+}
+mx.metal = { is_available: args.bind('metal.is_available', () => false) };
+for (const n of ['get_active_memory', 'get_peak_memory', 'reset_peak_memory', 'get_cache_memory', 'set_memory_limit',
+  'set_cache_limit', 'set_wired_limit', 'clear_cache', 'device_info']) mx.metal[n] = deprecatedMetal(n);
+mx.metal.start_capture = args.bind('metal.start_capture', () => { throw new Error('[metal.start_capture] Metal is not available in this build.'); });
+mx.metal.stop_capture = args.bind('metal.stop_capture', () => { throw new Error('[metal.stop_capture] Metal is not available in this build.'); });
 
 // ---- evaluation ----------------------------------------------------------------------------
 
@@ -293,8 +343,8 @@ require('./linalg').install(mx);
 require('./fft').install(mx);
 require('./fast').install(mx);
 require('./conv').install(mx);
-require('./quantized').install(mx);
 require('./ops_contract').install(mx);
+require('./quantized').install(mx);
 
 require('./transforms').install(mx);
 

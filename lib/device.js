@@ -123,6 +123,31 @@ function currentStream() {
   return current;
 }
 
+// MLX's per-thread stream: a JS realm is one thread, so every stream object is already
+// unique to the thread (worker) that made it.
+class ThreadLocalStream extends Stream {}
+
+function new_thread_local_stream(device) {
+  const d = toDevice(device, 'new_thread_local_stream');
+  checkAvailable(d, 'new_thread_local_stream');
+  return new ThreadLocalStream(CREATE, native.new_stream(d.type.value), d);
+}
+
+// Engine streams may be used from any thread, so this is new_stream.
+function new_thread_unsafe_stream(device) {
+  const d = toDevice(device, 'new_thread_unsafe_stream');
+  checkAvailable(d, 'new_thread_unsafe_stream');
+  return streamObject(native.new_stream(d.type.value), d);
+}
+
+// MLX destroys the calling thread's streams; here their queued work is finished and the
+// thread's defaults go back to each device's default stream (engine streams live on).
+function clear_streams() {
+  for (const s of streams.values()) native.synchronize(s.index);
+  defaultStreams.clear();
+  current = null;
+}
+
 // Resolves a `stream` argument (Stream, Device, DeviceType or null/undefined) to the
 // engine's stream index.
 function streamIndex(s, fn) {
@@ -196,4 +221,5 @@ module.exports = {
   DeviceType, Device, Stream, StreamContext, cpu: DeviceType.cpu, gpu: DeviceType.gpu,
   default_stream, set_default_stream, default_device, set_default_device, new_stream,
   stream, synchronize, streamIndex, currentStream, isAvailable, deviceCount,
+  ThreadLocalStream, new_thread_local_stream, new_thread_unsafe_stream, clear_streams,
 };
