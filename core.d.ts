@@ -664,6 +664,20 @@ export declare function is_available(device: Device | DeviceType): boolean;
 /** Python: `device_count(device_type)` */
 export declare function device_count(options: { device_type: DeviceType }): number;
 export declare function device_count(device_type: DeviceType): number;
+/** Python: `new_thread_local_stream(device)` */
+export declare function new_thread_local_stream(options: { device: Device | DeviceType }): any;
+export declare function new_thread_local_stream(device: Device | DeviceType): any;
+/** Python: `new_thread_unsafe_stream(device)` */
+export declare function new_thread_unsafe_stream(options: { device: Device | DeviceType }): Stream;
+export declare function new_thread_unsafe_stream(device: Device | DeviceType): Stream;
+/** Python: `clear_streams()` */
+export declare function clear_streams(): void;
+/** Python: `device_info(d=None)` */
+export declare function device_info(options?: { d?: Device | DeviceType | null }): Record<string, string | number>;
+export declare function device_info(d: Device | DeviceType | null): Record<string, string | number>;
+/** Python: `set_wired_limit(limit)` */
+export declare function set_wired_limit(options: { limit: number }): number;
+export declare function set_wired_limit(limit: number): number;
 /** Python: `abs(a, /, *, stream=None)` */
 export declare function abs(a: ArrayLike, options?: { stream?: StreamOrDevice }): array;
 /** Python: `sign(a, /, *, stream=None)` */
@@ -1281,6 +1295,55 @@ export declare function einsum(subscripts: string, ...operands: unknown[]): arra
 export declare function einsum(...args: [subscripts: string, ...operands: unknown[], options: { stream?: StreamOrDevice }]): array;
 /** Python: `einsum_path(subscripts, *operands)` */
 export declare function einsum_path(subscripts: string, ...operands: unknown[]): unknown;
+/** Python: `quantize(w, /, group_size=None, bits=None, mode='affine', global_scale=None, *, stream=None)` */
+export declare function quantize(w: ArrayLike, options?: { group_size?: number | null; bits?: number | null; mode?: string; global_scale?: ArrayLike | null; stream?: StreamOrDevice }): [array, array, array];
+export declare function quantize(w: ArrayLike, group_size: number | null, options?: { bits?: number | null; mode?: string; global_scale?: ArrayLike | null; stream?: StreamOrDevice }): [array, array, array];
+export declare function quantize(w: ArrayLike, group_size: number | null, bits: number | null, options?: { mode?: string; global_scale?: ArrayLike | null; stream?: StreamOrDevice }): [array, array, array];
+export declare function quantize(w: ArrayLike, group_size: number | null, bits: number | null, mode: string, options?: { global_scale?: ArrayLike | null; stream?: StreamOrDevice }): [array, array, array];
+export declare function quantize(w: ArrayLike, group_size: number | null, bits: number | null, mode: string, global_scale: ArrayLike | null, options?: { stream?: StreamOrDevice }): [array, array, array];
+/** Python: `dequantize(w, /, scales, biases=None, group_size=None, bits=None, mode='affine', global_scale=None, dtype=None, *, stream=None)` */
+export declare function dequantize(w: ArrayLike, options: { scales: ArrayLike; biases?: ArrayLike | null; group_size?: number | null; bits?: number | null; mode?: string; global_scale?: ArrayLike | null; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function dequantize(w: ArrayLike, scales: ArrayLike, options?: { biases?: ArrayLike | null; group_size?: number | null; bits?: number | null; mode?: string; global_scale?: ArrayLike | null; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function dequantize(w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, options?: { group_size?: number | null; bits?: number | null; mode?: string; global_scale?: ArrayLike | null; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function dequantize(w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, group_size: number | null, options?: { bits?: number | null; mode?: string; global_scale?: ArrayLike | null; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function dequantize(w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, group_size: number | null, bits: number | null, options?: { mode?: string; global_scale?: ArrayLike | null; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function dequantize(w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, group_size: number | null, bits: number | null, mode: string, options?: { global_scale?: ArrayLike | null; dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function dequantize(w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, group_size: number | null, bits: number | null, mode: string, global_scale: ArrayLike | null, options?: { dtype?: Dtype | null; stream?: StreamOrDevice }): array;
+export declare function dequantize(w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, group_size: number | null, bits: number | null, mode: string, global_scale: ArrayLike | null, dtype: Dtype | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `quantized_matmul(x, w, /, scales, biases=None, transpose=True, group_size=None, bits=None, mode='affine', *, stream=None)` */
+export declare function quantized_matmul(x: ArrayLike, w: ArrayLike, options: { scales: ArrayLike; biases?: ArrayLike | null; transpose?: boolean; group_size?: number | null; bits?: number | null; mode?: string; stream?: StreamOrDevice }): array;
+export declare function quantized_matmul(x: ArrayLike, w: ArrayLike, scales: ArrayLike, options?: { biases?: ArrayLike | null; transpose?: boolean; group_size?: number | null; bits?: number | null; mode?: string; stream?: StreamOrDevice }): array;
+export declare function quantized_matmul(x: ArrayLike, w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, options?: { transpose?: boolean; group_size?: number | null; bits?: number | null; mode?: string; stream?: StreamOrDevice }): array;
+export declare function quantized_matmul(x: ArrayLike, w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, transpose: boolean, options?: { group_size?: number | null; bits?: number | null; mode?: string; stream?: StreamOrDevice }): array;
+export declare function quantized_matmul(x: ArrayLike, w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, transpose: boolean, group_size: number | null, options?: { bits?: number | null; mode?: string; stream?: StreamOrDevice }): array;
+export declare function quantized_matmul(x: ArrayLike, w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, transpose: boolean, group_size: number | null, bits: number | null, options?: { mode?: string; stream?: StreamOrDevice }): array;
+export declare function quantized_matmul(x: ArrayLike, w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, transpose: boolean, group_size: number | null, bits: number | null, mode: string, options?: { stream?: StreamOrDevice }): array;
+/** Python: `gather_qmm(x, w, /, scales, biases=None, lhs_indices=None, rhs_indices=None, transpose=True, group_size=None, bits=None, mode='affine', *, sorted_indices=False, stream=None)` */
+export declare function gather_qmm(x: ArrayLike, w: ArrayLike, options: { scales: ArrayLike; biases?: ArrayLike | null; lhs_indices?: ArrayLike | null; rhs_indices?: ArrayLike | null; transpose?: boolean; group_size?: number | null; bits?: number | null; mode?: string; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike, options?: { biases?: ArrayLike | null; lhs_indices?: ArrayLike | null; rhs_indices?: ArrayLike | null; transpose?: boolean; group_size?: number | null; bits?: number | null; mode?: string; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, options?: { lhs_indices?: ArrayLike | null; rhs_indices?: ArrayLike | null; transpose?: boolean; group_size?: number | null; bits?: number | null; mode?: string; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, lhs_indices: ArrayLike | null, options?: { rhs_indices?: ArrayLike | null; transpose?: boolean; group_size?: number | null; bits?: number | null; mode?: string; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, lhs_indices: ArrayLike | null, rhs_indices: ArrayLike | null, options?: { transpose?: boolean; group_size?: number | null; bits?: number | null; mode?: string; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, lhs_indices: ArrayLike | null, rhs_indices: ArrayLike | null, transpose: boolean, options?: { group_size?: number | null; bits?: number | null; mode?: string; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, lhs_indices: ArrayLike | null, rhs_indices: ArrayLike | null, transpose: boolean, group_size: number | null, options?: { bits?: number | null; mode?: string; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, lhs_indices: ArrayLike | null, rhs_indices: ArrayLike | null, transpose: boolean, group_size: number | null, bits: number | null, options?: { mode?: string; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike, biases: ArrayLike | null, lhs_indices: ArrayLike | null, rhs_indices: ArrayLike | null, transpose: boolean, group_size: number | null, bits: number | null, mode: string, options?: { sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+/** Python: `qqmm(x, w, /, scales=None, group_size=None, bits=None, mode='nvfp4', global_scale_x=None, global_scale_w=None, *, stream=None)` */
+export declare function qqmm(x: ArrayLike, w: ArrayLike, options?: { scales?: ArrayLike | null; group_size?: number | null; bits?: number | null; mode?: string; global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; stream?: StreamOrDevice }): array;
+export declare function qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, options?: { group_size?: number | null; bits?: number | null; mode?: string; global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; stream?: StreamOrDevice }): array;
+export declare function qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, group_size: number | null, options?: { bits?: number | null; mode?: string; global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; stream?: StreamOrDevice }): array;
+export declare function qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, group_size: number | null, bits: number | null, options?: { mode?: string; global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; stream?: StreamOrDevice }): array;
+export declare function qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, group_size: number | null, bits: number | null, mode: string, options?: { global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; stream?: StreamOrDevice }): array;
+export declare function qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, group_size: number | null, bits: number | null, mode: string, global_scale_x: ArrayLike | null, options?: { global_scale_w?: ArrayLike | null; stream?: StreamOrDevice }): array;
+export declare function qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, group_size: number | null, bits: number | null, mode: string, global_scale_x: ArrayLike | null, global_scale_w: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+export declare namespace cuda {
+  /** Python: `cuda.is_available()` */
+  function is_available(): boolean;
+}
+export declare namespace metal {
+  /** Python: `metal.is_available()` */
+  function is_available(): boolean;
+}
 export declare namespace random {
   /** Python: `random.seed(seed)` */
   function seed(options: { seed: number }): void;
