@@ -13,7 +13,7 @@ const args = require('./args');
 const { isDict } = require('./utils');
 
 const NAMES = ['grad', 'value_and_grad', 'vjp', 'jvp', 'vmap', 'stop_gradient', 'depends',
-  'checkpoint', 'custom_function'];
+  'checkpoint', 'custom_function', 'compile', 'disable_compile', 'enable_compile'];
 
 let isArray = () => false;
 const describe = (x) => args.describe(x);
@@ -343,6 +343,123 @@ function install(mx) {
   });
 
   mx.custom_function = makeCustomFunctionClass(native);
+  installCompile(mx, native);
+}
+
+// ---- compile ----------------------------------------------------------------------------------
+
+// The cache key of a call: the tree structure and the non-array leaves (MLX's constants), with
+// the arrays collected in order.
+function structureKey(x, arrays) {
+  if (isArray(x)) {
+    arrays.push(x);
+    return 'A';
+  }
+  if (Array.isArray(x)) return `[${x.map((t) => structureKey(t, arrays)).join(',')}]`;
+  if (isDict(x)) return `{${Object.keys(x).map((k) => `${JSON.stringify(k)}:${structureKey(x[k], arrays)}`).join(',')}}`;
+  switch (typeof x) {
+    case 'number': return Object.is(x, -0) ? 'n-0' : `n${x}`;
+    case 'bigint': return `b${x}`;
+    case 'string': return JSON.stringify(x);
+    case 'boolean': return x ? 'T' : 'F';
+    case 'undefined': return 'U';
+    default: break;
+  }
+  if (x === null) return 'N';
+  throw new TypeError(`[compile] Function arguments must be trees of arrays or constants (numbers, bigints, strings, booleans, null), but received ${describe(x)}.`);
+}
+
+// Replaces the arrays of a tree in place, in order (captured state such as mx.random.state).
+// Only where `only(old)` holds when given.
+function fillTree(tree, arrays, pos = { i: 0 }, only = null) {
+  const visit = (holder, key) => {
+    const v = holder[key];
+    if (isArray(v)) {
+      const next = arrays[pos.i++];
+      if (only === null || only(v, pos.i - 1)) holder[key] = next;
+    } else if (Array.isArray(v) || isDict(v)) {
+      for (const k of Array.isArray(v) ? v.keys() : Object.keys(v)) visit(v, k);
+    }
+  };
+  if (Array.isArray(tree)) for (let i = 0; i < tree.length; i++) visit(tree, i);
+  else if (isDict(tree)) for (const k of Object.keys(tree)) visit(tree, k);
+}
+
+function checkCapture(tree, name) {
+  if (tree === undefined || tree === null) return null;
+  if (!Array.isArray(tree) && !isDict(tree)) {
+    throw new TypeError(`[compile] argument '${name}' must be an Array or a plain object holding the captured arrays, got ${describe(tree)}`);
+  }
+  return tree;
+}
+
+function installCompile(mx, native) {
+  let enabled = native.compile_mode();
+  let nextId = 1;
+  const registry = new FinalizationRegistry((id) => native.compile_erase(id));
+
+  mx.disable_compile = args.bind('disable_compile', () => {
+    enabled = native.compile_mode(false);
+  });
+  mx.enable_compile = args.bind('enable_compile', () => {
+    enabled = native.compile_mode(true);
+  });
+
+  mx.compile = args.bind('compile', (fun, inputs, outputs, shapeless) => {
+    needFunction(fun, 'compile');
+    const capIn = checkCapture(inputs, 'inputs');
+    const capOut = checkCapture(outputs, 'outputs');
+    const id = nextId++;
+    const structures = new Map();  // cached trace -> {outTree, nOut}
+    const compiled = function compiledFunction(...callArgs) {
+      if (!enabled) return fun(...callArgs);
+      let arrays = callArgs;
+      let key = null;
+      // Fast path: every argument an array (the key is then the argument count).
+      for (let i = 0; i < callArgs.length; i++) {
+        if (!isArray(callArgs[i])) {
+          arrays = [];
+          key = structureKey(callArgs, arrays);
+          break;
+        }
+      }
+      if (key === null) key = `A${callArgs.length}`;
+      const nArgs = arrays.length;
+      const captured = capIn ? flattenArrays(capIn, [], null) : null;
+      let trace = null;
+      const flat = (tracers) => {
+        // Captured inputs read the tracers while the function runs.
+        const traced = capIn ? tracers.slice(nArgs) : null;
+        if (capIn) fillTree(capIn, traced);
+        try {
+          const outTree = fun(...substitute(callArgs, nArgs === tracers.length ? tracers : tracers.slice(0, nArgs)));
+          const outs = flattenArrays(outTree, [], null);
+          trace = { outTree, nOut: outs.length };
+          if (capOut) for (const x of flattenArrays(capOut, [], null)) outs.push(x);
+          return outs;
+        } finally {
+          // Put the originals back where the function left the tracers.
+          if (capIn) fillTree(capIn, captured, { i: 0 }, (old, i) => old === traced[i]);
+        }
+      };
+      const res = captured
+        ? native.compile_call(id, flat, key, shapeless === true, ...arrays, ...captured)
+        : native.compile_call(id, flat, key, shapeless === true, ...arrays);
+      const entry = native.compile_entry();
+      let st = trace;
+      if (entry) {
+        if (trace) structures.set(entry, trace);
+        else st = structures.get(entry);
+      }
+      const outs = isArray(res) ? [res] : res;
+      if (capOut) fillTree(capOut, outs.slice(st.nOut));
+      if (isArray(st.outTree)) return outs[0];
+      return substitute(st.outTree, st.nOut === outs.length ? outs : outs.slice(0, st.nOut));
+    };
+    registry.register(compiled, id);
+    Object.defineProperty(compiled, '_compileStats', { value: () => native.compile_stats(id) });
+    return compiled;
+  });
 }
 
 // ---- custom_function --------------------------------------------------------------------------

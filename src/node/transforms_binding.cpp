@@ -4,11 +4,13 @@
 // transform runs; an exception they throw travels through the engine unchanged (a
 // Napi::Error holding the original JS error object, so its stack survives).
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <thread>
 
 #include "binding.h"
 #include "mlx/autograd.h"
+#include "mlx/compile.h"
 
 namespace mlxjs {
 
@@ -27,9 +29,11 @@ using Info = const Napi::CallbackInfo&;
 
 std::mutex g_dead_mu;
 std::vector<std::pair<napi_env, napi_ref>> g_dead;
+std::atomic<int> g_dead_count{0};
 std::vector<napi_env> g_live_envs;
 
 void release_dead(napi_env env) {
+  if (g_dead_count.load(std::memory_order_relaxed) == 0) return;
   std::vector<napi_ref> mine;
   {
     std::lock_guard<std::mutex> lock(g_dead_mu);
@@ -38,6 +42,7 @@ void release_dead(napi_env env) {
         mine.push_back(g_dead[i].second);
         g_dead[i] = g_dead.back();
         g_dead.pop_back();
+        g_dead_count.fetch_sub(1);
       } else {
         ++i;
       }
@@ -54,6 +59,7 @@ void env_cleanup(void* arg) {
     if (g_dead[i].first == env) {
       g_dead[i] = g_dead.back();
       g_dead.pop_back();
+      g_dead_count.fetch_sub(1);
     } else {
       ++i;
     }
@@ -70,8 +76,10 @@ struct JsFn {
   }
   ~JsFn() {
     std::lock_guard<std::mutex> lock(g_dead_mu);
-    if (std::find(g_live_envs.begin(), g_live_envs.end(), env) != g_live_envs.end())
+    if (std::find(g_live_envs.begin(), g_live_envs.end(), env) != g_live_envs.end()) {
       g_dead.emplace_back(env, ref);
+      g_dead_count.fetch_add(1);
+    }
   }
   JsFn(const JsFn&) = delete;
   JsFn& operator=(const JsFn&) = delete;
@@ -261,6 +269,61 @@ Napi::Value CustomFunctionFn(Info info) {
   });
 }
 
+// compile_call(id, fn, constants_key, shapeless, ...inputs) -> the output array when there is
+// one, else an Array of them (the fast path of a compiled call avoids JS Arrays). The cached
+// trace that ran is then given by compile_entry() (0 when compile is off or a transform is
+// tracing).
+uint64_t g_last_entry = 0;
+
+Napi::Value CompileCall(Info info) {
+  Napi::Env env = info.Env();
+  release_dead(env);
+  GUARD({
+    auto id = std::uintptr_t(info[0].As<Napi::Number>().Int64Value());
+    auto f = info[1].As<Napi::Function>();
+    std::string key = info[2].As<Napi::String>();
+    bool shapeless = info[3].ToBoolean().Value();
+    std::vector<array> inputs;
+    inputs.reserve(info.Length() - 4);
+    for (size_t i = 4; i < info.Length(); ++i) inputs.push_back(to_array(info[i], "compile", "inputs"));
+    auto r = detail::compile_call(vec_fn(f, "compile"), id, shapeless, key, inputs);
+    g_last_entry = r.entry;
+    if (r.outputs.size() == 1) return ArrayWrap::Wrap(env, std::move(r.outputs[0]));
+    return to_js(env, r.outputs);
+  });
+}
+
+Napi::Value CompileEntry(Info info) { return Napi::Number::New(info.Env(), double(g_last_entry)); }
+
+Napi::Value CompileErase(Info info) {
+  GUARD({
+    detail::compile_erase(std::uintptr_t(info[0].As<Napi::Number>().Int64Value()));
+    return info.Env().Undefined();
+  });
+}
+
+// compile_mode(): whether compile is on; compile_mode(bool) sets it.
+Napi::Value CompileMode(Info info) {
+  GUARD({
+    if (info.Length() > 0 && info[0].IsBoolean()) {
+      if (info[0].As<Napi::Boolean>().Value()) enable_compile();
+      else disable_compile();
+    }
+    return Napi::Boolean::New(info.Env(), compile_enabled());
+  });
+}
+
+// compile_stats(id) -> [cached traces, steps of the latest program]
+Napi::Value CompileStats(Info info) {
+  GUARD({
+    auto id = std::uintptr_t(info[0].As<Napi::Number>().Int64Value());
+    Napi::Array out = Napi::Array::New(info.Env(), 2);
+    out.Set(0u, Napi::Number::New(info.Env(), double(detail::compile_cache_size(id))));
+    out.Set(1u, Napi::Number::New(info.Env(), double(detail::compile_last_program_size(id))));
+    return out;
+  });
+}
+
 }  // namespace
 
 void init_transforms(Napi::Env env, Napi::Object exports) {
@@ -278,6 +341,11 @@ void init_transforms(Napi::Env env, Napi::Object exports) {
       {"depends", DependsFn},
       {"checkpoint", CheckpointFn},
       {"custom_function", CustomFunctionFn},
+      {"compile_call", CompileCall},
+      {"compile_entry", CompileEntry},
+      {"compile_erase", CompileErase},
+      {"compile_mode", CompileMode},
+      {"compile_stats", CompileStats},
   };
   define_functions(env, exports, entries);
 }

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "mlx/autograd.h"
+#include "mlx/compile.h"
 #include "test_util.h"
 
 using namespace mlx::core;
@@ -293,4 +294,59 @@ TEST(Autograd, IntegerAndComparisonPathsHaveZeroGradient) {
   EXPECT_EQ(to_vec<double>(g[0]), (std::vector<double>{0, 0}));
   auto [o2, t] = jvp(fn, {f64({0.5, -1.5}, {2})}, {f64({1, 1}, {2})});
   EXPECT_EQ(to_vec<double>(t[0]), (std::vector<double>{0, 0}));
+}
+
+// ---- compile (src/mlx/compile.cpp, backend/cpu/compiled.cpp) ------------------------------
+
+TEST(Compile, FusedChainMatchesAndRetraces) {
+  int traces = 0;
+  auto f = [&](const std::vector<array>& in) {
+    ++traces;
+    return std::vector<array>{exp(add(multiply(in[0], in[1]), in[2]))};
+  };
+  std::uintptr_t id = 0xC0FFEE;
+  auto run = [&](const std::vector<array>& in, bool shapeless = false) {
+    return detail::compile_call(f, id, shapeless, "k", in).outputs[0];
+  };
+  array a = f64(random_vec(12, -1, 1, 21), {3, 4}), b = f64(random_vec(12, -1, 1, 22), {3, 4});
+  array c = f64(random_vec(4, -1, 1, 23), {4});
+  EXPECT_EQ(to_vec<double>(run({a, b, c})), to_vec<double>(f({a, b, c})[0]));
+  traces = 0;
+  run({b, a, c});
+  EXPECT_EQ(traces, 0);
+  EXPECT_EQ(detail::compile_last_program_size(id), 1u);  // one Compiled step
+  run({a, b, f64({1, 2, 3, 4}, {1, 4})});                 // a new shape: a new trace
+  EXPECT_EQ(traces, 1);
+  EXPECT_EQ(detail::compile_cache_size(id), 2u);
+  detail::compile_erase(id);
+  EXPECT_EQ(detail::compile_cache_size(id), 0u);
+  // Large and strided inputs go through the tiled, threaded path.
+  std::vector<float> big(1 << 20);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = float(int(i % 97) - 48) / 64.f;
+  array x = make(big, {1024, 1024});
+  array xt = transpose(x);
+  auto g = [](const std::vector<array>& in) {
+    return std::vector<array>{maximum(add(multiply(in[0], in[1]), array(0.5f)), array(0.0f))};
+  };
+  auto r = detail::compile_call(g, id + 1, false, "", {xt, x}).outputs[0];
+  EXPECT_TRUE(array_equal(r, g({xt, x})[0]).item<bool>());
+  detail::compile_erase(id + 1);
+}
+
+TEST(Compile, DisabledAndInsideTransformsRunsThePlainFunction) {
+  int calls = 0;
+  auto f = [&](const std::vector<array>& in) {
+    ++calls;
+    return std::vector<array>{sin(in[0])};
+  };
+  disable_compile();
+  detail::compile_call(f, 77, false, "", {f64({1}, {1})});
+  detail::compile_call(f, 77, false, "", {f64({1}, {1})});
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(detail::compile_cache_size(77), 0u);
+  enable_compile();
+  auto cf = compile(f);
+  auto g = value_and_grad([&](const std::vector<array>& in) { return std::vector<array>{sum(cf(in)[0])}; }, {0});
+  auto [v, gr] = g({f64({0.5}, {1})});
+  EXPECT_NEAR(to_vec<double>(gr[0])[0], std::cos(0.5), 1e-15);
 }
