@@ -298,6 +298,37 @@ test('integer arguments: gradients keep the argument dtype, as MLX', () => {
   assert.deepEqual(g.tolist(), [2, 4, 6]);
 });
 
+test('every op of the core groups is in the gradient table, or has no derivative by nature', (t) => {
+  // The elementwise and reduction groups (primitives.h): each differentiable op must be checked.
+  const tested = new Set(OPS.map(([n]) => n.split(' ')[0]));
+  const aliases = { acos: 'arccos', acosh: 'arccosh', asin: 'arcsin', asinh: 'arcsinh', atan: 'arctan',
+    atanh: 'arctanh', atan2: 'arctan2', pow: 'power', conj: 'conjugate', cumulative_sum: 'cumsum',
+    cumulative_prod: 'cumprod' };
+  // Boolean or integer results, or zero derivatives, covered by the zero-gradient test above.
+  const noDerivative = new Set(['logical_not', 'isnan', 'isinf', 'isfinite', 'isposinf', 'isneginf',
+    'bitwise_invert', 'divmod', 'equal', 'not_equal', 'less', 'less_equal', 'greater', 'greater_equal',
+    'logical_xor', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'left_shift', 'right_shift', 'logical_and',
+    'logical_or', 'isclose', 'bitwise_left_shift', 'bitwise_right_shift', 'all', 'any', 'count_nonzero',
+    'argmax', 'argmin', 'array_equal', 'allclose', 'imag']);
+  const missing = [];
+  for (const n of [...require('../../lib/ops_elementwise').NAMES, ...require('../../lib/ops_reduce').NAMES]) {
+    if (noDerivative.has(n) || tested.has(n) || tested.has(aliases[n])) continue;
+    missing.push(n);
+  }
+  assert.deepEqual(missing, [], 'core ops without a gradient check');
+  // The other groups' ops not in the table, for the record.
+  const others = require('../../lib/implemented').core.filter((n) => !tested.has(n) && typeof mx[n] === 'function');
+  t.diagnostic(`${tested.size} ops checked; not in the table (other groups, creation, io, transforms...): ${others.length}`);
+});
+
+test('divmod: the remainder output carries the gradient, the quotient none', () => {
+  const [, g] = mx.vjp((a, b) => mx.divmod(a, b), [mx.array([7.5], mx.float64), mx.array([2], mx.float64)],
+    [mx.array([10], mx.float64), mx.array([1], mx.float64)]);
+  assert.deepEqual(g.map((x) => x.item()), [1, -3]);
+  const im = mx.grad((z) => mx.sum(mx.imag(mx.astype(z, mx.complex64))))(mx.array([1, 2], mx.float32));
+  assert.deepEqual(im.tolist(), [0, 0]);
+});
+
 // ---- grad / value_and_grad / vjp / jvp: API --------------------------------------------------
 
 test('value_and_grad: trees, argnums, argnames, auxiliary outputs', () => {
