@@ -1206,6 +1206,16 @@ export declare function depends(inputs: ArrayLike | readonly ArrayLike[], depend
 /** Python: `checkpoint(fun)` */
 export declare function checkpoint(options: { fun: (...args: any[]) => any }): (...args: any[]) => any;
 export declare function checkpoint(fun: (...args: any[]) => any): (...args: any[]) => any;
+/** Python: `compile(fun, inputs=None, outputs=None, shapeless=False)` */
+export declare function compile(options: { fun: (...args: any[]) => any; inputs?: unknown; outputs?: unknown; shapeless?: boolean }): (...args: any[]) => any;
+export declare function compile(fun: (...args: any[]) => any, options?: { inputs?: unknown; outputs?: unknown; shapeless?: boolean }): (...args: any[]) => any;
+export declare function compile(fun: (...args: any[]) => any, inputs: unknown, options?: { outputs?: unknown; shapeless?: boolean }): (...args: any[]) => any;
+export declare function compile(fun: (...args: any[]) => any, inputs: unknown, outputs: unknown, options?: { shapeless?: boolean }): (...args: any[]) => any;
+export declare function compile(fun: (...args: any[]) => any, inputs: unknown, outputs: unknown, shapeless: boolean): (...args: any[]) => any;
+/** Python: `disable_compile()` */
+export declare function disable_compile(): void;
+/** Python: `enable_compile()` */
+export declare function enable_compile(): void;
 /** Python: `convolve(a, v, /, mode='full', *, stream=None)` */
 export declare function convolve(a: ArrayLike, v: ArrayLike, options?: { mode?: string; stream?: StreamOrDevice }): array;
 export declare function convolve(a: ArrayLike, v: ArrayLike, mode: string, options?: { stream?: StreamOrDevice }): array;
