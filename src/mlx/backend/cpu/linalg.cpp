@@ -726,112 +726,100 @@ void det_impl(const array& a, std::vector<array>& outs, bool log_form, const cha
   fail(op, std::string("Unsupported dtype ") + dtype_name(a.dtype()) + ".");
 }
 
+// Runs f with a value of the LAPACK element type of a's dtype (float, double and, where the
+// routine has a complex form, complex64), or reports the dtype.
+template <bool WithComplex, typename F>
+void by_lapack_type(const array& a, const char* op, F&& f) {
+  if (a.dtype() == float32)
+    f(float{});
+  else if (a.dtype() == float64)
+    f(double{});
+  else if (WithComplex && a.dtype() == complex64) {
+    if constexpr (WithComplex) f(lapack_cplx{});
+  } else
+    bad_dtype(op, a);
+}
+
 }  // namespace
 
 void QRF::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32)
-    qr_impl<float>(a, outputs[0], outputs[1], op_);
-  else if (a.dtype() == float64)
-    qr_impl<double>(a, outputs[0], outputs[1], op_);
-  else
-    bad_dtype(op_, a);
+  by_lapack_type<false>(a, op_, [&](auto t) {
+    using T = decltype(t);
+    qr_impl<T>(a, outputs[0], outputs[1], op_);
+  });
 }
 
 void SVD::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32)
-    svd_impl<float>(a, outputs, compute_uv_, op_);
-  else if (a.dtype() == float64)
-    svd_impl<double>(a, outputs, compute_uv_, op_);
-  else if (a.dtype() == complex64)
-    svd_impl<lapack_cplx>(a, outputs, compute_uv_, op_);
-  else
-    bad_dtype(op_, a);
+  by_lapack_type<true>(a, op_, [&](auto t) {
+    using T = decltype(t);
+    svd_impl<T>(a, outputs, compute_uv_, op_);
+  });
 }
 
 void Inverse::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32)
-    inverse_impl<float>(a, outputs[0], tri_, upper_, op_);
-  else if (a.dtype() == float64)
-    inverse_impl<double>(a, outputs[0], tri_, upper_, op_);
-  else
-    bad_dtype(op_, a);
+  by_lapack_type<false>(a, op_, [&](auto t) {
+    using T = decltype(t);
+    inverse_impl<T>(a, outputs[0], tri_, upper_, op_);
+  });
 }
 
 void Cholesky::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32)
-    cholesky_impl<float>(a, outputs[0], upper_, op_);
-  else if (a.dtype() == float64)
-    cholesky_impl<double>(a, outputs[0], upper_, op_);
-  else
-    bad_dtype(op_, a);
+  by_lapack_type<false>(a, op_, [&](auto t) {
+    using T = decltype(t);
+    cholesky_impl<T>(a, outputs[0], upper_, op_);
+  });
 }
 
 void CholeskyInverse::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32)
-    cholesky_inverse_impl<float>(a, outputs[0], upper_, op_);
-  else if (a.dtype() == float64)
-    cholesky_inverse_impl<double>(a, outputs[0], upper_, op_);
-  else
-    bad_dtype(op_, a);
+  by_lapack_type<false>(a, op_, [&](auto t) {
+    using T = decltype(t);
+    cholesky_inverse_impl<T>(a, outputs[0], upper_, op_);
+  });
 }
 
 void Eig::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32)
-    eig_impl<float>(a, outputs, vectors_, op_);
-  else if (a.dtype() == float64)
-    eig_impl<double>(a, outputs, vectors_, op_);
-  else if (a.dtype() == complex64)
-    eig_impl<lapack_cplx>(a, outputs, vectors_, op_);
-  else
-    bad_dtype(op_, a);
+  by_lapack_type<true>(a, op_, [&](auto t) {
+    using T = decltype(t);
+    eig_impl<T>(a, outputs, vectors_, op_);
+  });
 }
 
 void Eigh::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32)
-    eigh_impl<float>(a, outputs, upper_, vectors_, op_);
-  else if (a.dtype() == float64)
-    eigh_impl<double>(a, outputs, upper_, vectors_, op_);
-  else if (a.dtype() == complex64)
-    eigh_impl<lapack_cplx>(a, outputs, upper_, vectors_, op_);
-  else
-    bad_dtype(op_, a);
+  by_lapack_type<true>(a, op_, [&](auto t) {
+    using T = decltype(t);
+    eigh_impl<T>(a, outputs, upper_, vectors_, op_);
+  });
 }
 
 void LUF::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32)
-    luf_impl<float>(a, outputs, op_);
-  else if (a.dtype() == float64)
-    luf_impl<double>(a, outputs, op_);
-  else
-    bad_dtype(op_, a);
+  by_lapack_type<false>(a, op_, [&](auto t) {
+    using T = decltype(t);
+    luf_impl<T>(a, outputs, op_);
+  });
 }
 
 void Solve::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32)
-    solve_impl<float>(a, inputs[1], outputs[0], tri_, upper_, op_);
-  else if (a.dtype() == float64)
-    solve_impl<double>(a, inputs[1], outputs[0], tri_, upper_, op_);
-  else
-    bad_dtype(op_, a);
+  by_lapack_type<false>(a, op_, [&](auto t) {
+    using T = decltype(t);
+    solve_impl<T>(a, inputs[1], outputs[0], tri_, upper_, op_);
+  });
 }
 
 void Determinant::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   const array& a = inputs[0];
-  if (a.dtype() == float32)
-    det_impl<float>(a, outputs, log_form_, op_);
-  else if (a.dtype() == float64)
-    det_impl<double>(a, outputs, log_form_, op_);
-  else
-    bad_dtype(op_, a);
+  by_lapack_type<false>(a, op_, [&](auto t) {
+    using T = decltype(t);
+    det_impl<T>(a, outputs, log_form_, op_);
+  });
 }
 
 }  // namespace mlx::core
