@@ -26,6 +26,11 @@ std::pair<std::vector<array>, std::vector<int>> Primitive::vmap(const std::vecto
   throw std::invalid_argument(std::string("[") + name() + "] vmap is not implemented yet.");
 }
 
+void Primitive::write_state(StateWriter&) const {
+  throw std::invalid_argument(std::string("[export_function] The primitive ") + name() +
+                              " cannot be exported.");
+}
+
 const char* Binary::name() const {
   static const char* const names[] = {
       "Add", "Subtract", "Multiply", "Divide", "Maximum", "Minimum", "Power", "Remainder",

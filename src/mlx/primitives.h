@@ -9,6 +9,9 @@
 
 namespace mlx::core {
 
+// Writes a primitive's parameters for export_function (defined in export_state.h).
+class StateWriter;
+
 class Primitive {
  public:
   explicit Primitive(Stream stream) : stream_(stream) {}
@@ -41,6 +44,10 @@ class Primitive {
   // primitive cannot infer them. Defined with the transform rules (vmap_rules.cpp).
   virtual std::vector<Shape> output_shapes(const std::vector<array>& inputs);
 
+  // Export (export_function): writes the parameters import_function needs to rebuild the
+  // primitive; the default throws, naming the primitive, for those that cannot be exported.
+  virtual void write_state(StateWriter& w) const;
+
   virtual const char* name() const = 0;
   // Two primitives of the same type and parameters compute the same function of the
   // same inputs: compile uses this to merge common subexpressions.
@@ -62,6 +69,8 @@ class Primitive {
                          const std::vector<int>& argnums) override;                               \
   std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,         \
                                                        const std::vector<int>& axes) override;
+// Declares write_state, defined with the primitive's reader in export_<group>.cpp.
+#define MLX_DEFINE_STATE void write_state(StateWriter& w) const override;
 #define MLX_DEFINE_OUTPUT_SHAPES \
   std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
 
