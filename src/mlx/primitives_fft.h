@@ -19,6 +19,8 @@ class FFT : public UnaryPrimitive {
       : UnaryPrimitive(s), axes_(std::move(axes)), n_(std::move(n)), inverse_(inverse), real_(real),
         scale_(scale) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "FFT"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const FFT*>(&o);

@@ -11,6 +11,8 @@ class Sort : public UnaryPrimitive {
  public:
   Sort(Stream s, int axis) : UnaryPrimitive(s), axis_(axis) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Sort"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Sort*>(&o);
@@ -25,6 +27,8 @@ class ArgSort : public UnaryPrimitive {
  public:
   ArgSort(Stream s, int axis) : UnaryPrimitive(s), axis_(axis) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "ArgSort"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const ArgSort*>(&o);
@@ -40,6 +44,8 @@ class Partition : public UnaryPrimitive {
  public:
   Partition(Stream s, int kth, int axis) : UnaryPrimitive(s), kth_(kth), axis_(axis) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Partition"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Partition*>(&o);
@@ -54,6 +60,8 @@ class ArgPartition : public UnaryPrimitive {
  public:
   ArgPartition(Stream s, int kth, int axis) : UnaryPrimitive(s), kth_(kth), axis_(axis) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "ArgPartition"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const ArgPartition*>(&o);
@@ -70,6 +78,8 @@ class TopK : public UnaryPrimitive {
  public:
   TopK(Stream s, int k, int axis) : UnaryPrimitive(s), k_(k), axis_(axis) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "TopK"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const TopK*>(&o);
@@ -85,6 +95,8 @@ class SearchSorted : public UnaryPrimitive {
  public:
   SearchSorted(Stream s, bool right) : UnaryPrimitive(s), right_(right) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "SearchSorted"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const SearchSorted*>(&o);
