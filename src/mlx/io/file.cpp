@@ -127,7 +127,9 @@ void Parts::add_view(const char* data, size_t n) {
 }
 
 void Parts::copy_to(char* dst) const {
-  for (auto& [p, n] : pieces_) {
+  for (auto& piece : pieces_) {
+    const char* p = piece.first;  // not a structured binding: clang 14 cannot capture those
+    size_t n = piece.second;
     cpu::parallel_for(n, kParallelBytes / 2, [&](size_t b, size_t e) { std::memcpy(dst + b, p + b, e - b); });
     dst += n;
   }

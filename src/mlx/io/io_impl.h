@@ -93,6 +93,9 @@ struct Json {
   std::string s;  // a string's value, or a number's text
   std::vector<Json> items;
   std::vector<std::pair<std::string, Json>> members;  // in file order, keys unique
+  // User-provided: clang with libstdc++ rejects the implicit one (pair<string, Json> of an
+  // incomplete Json); the fuzz targets (fuzz/) are built with clang.
+  Json() noexcept {}
 };
 // Strict RFC 8259 (UTF-8 checked, depth <= 64, duplicate keys rejected); errors "[load] ...".
 Json parse_json(std::string_view text);
