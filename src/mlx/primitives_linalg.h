@@ -25,6 +25,8 @@ class QRF : public LinalgPrimitive {
  public:
   using LinalgPrimitive::LinalgPrimitive;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "QRF"; }
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const QRF*>(&o) != nullptr;
@@ -37,6 +39,8 @@ class SVD : public LinalgPrimitive {
   SVD(Stream s, const char* op, bool compute_uv)
       : LinalgPrimitive(s, op), compute_uv_(compute_uv) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "SVD"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const SVD*>(&o);
@@ -54,6 +58,8 @@ class Inverse : public LinalgPrimitive {
   Inverse(Stream s, const char* op, bool tri, bool upper)
       : LinalgPrimitive(s, op), tri_(tri), upper_(upper) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Inverse"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Inverse*>(&o);
@@ -69,6 +75,8 @@ class Cholesky : public LinalgPrimitive {
  public:
   Cholesky(Stream s, const char* op, bool upper) : LinalgPrimitive(s, op), upper_(upper) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Cholesky"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Cholesky*>(&o);
@@ -85,6 +93,8 @@ class CholeskyInverse : public LinalgPrimitive {
  public:
   CholeskyInverse(Stream s, const char* op, bool upper) : LinalgPrimitive(s, op), upper_(upper) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "CholeskyInverse"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const CholeskyInverse*>(&o);
@@ -101,6 +111,8 @@ class Eig : public LinalgPrimitive {
  public:
   Eig(Stream s, const char* op, bool vectors) : LinalgPrimitive(s, op), vectors_(vectors) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Eig"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Eig*>(&o);
@@ -118,6 +130,8 @@ class Eigh : public LinalgPrimitive {
   Eigh(Stream s, const char* op, bool upper, bool vectors)
       : LinalgPrimitive(s, op), upper_(upper), vectors_(vectors) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Eigh"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Eigh*>(&o);
@@ -134,6 +148,8 @@ class LUF : public LinalgPrimitive {
  public:
   using LinalgPrimitive::LinalgPrimitive;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "LUF"; }
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const LUF*>(&o) != nullptr;
@@ -148,6 +164,8 @@ class Solve : public LinalgPrimitive {
   Solve(Stream s, const char* op, bool tri, bool upper)
       : LinalgPrimitive(s, op), tri_(tri), upper_(upper) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return tri_ ? "SolveTriangular" : "Solve"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Solve*>(&o);
@@ -165,6 +183,8 @@ class Determinant : public LinalgPrimitive {
   Determinant(Stream s, const char* op, bool log_form)
       : LinalgPrimitive(s, op), log_form_(log_form) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return log_form_ ? "SlogDet" : "Det"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Determinant*>(&o);

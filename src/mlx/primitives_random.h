@@ -1,6 +1,8 @@
 // Primitives of random.cpp; their CPU kernels are in backend/cpu/random.cpp.
 #pragma once
 
+#include <optional>
+
 #include "primitives.h"
 
 namespace mlx::core {
@@ -15,6 +17,7 @@ class RandomBits : public UnaryPrimitive {
   RandomBits(Stream s, Shape shape, int width)
       : UnaryPrimitive(s), shape_(std::move(shape)), width_(width) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
   const char* name() const override { return "RandomBits"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const RandomBits*>(&o);
@@ -32,6 +35,7 @@ class RandomSplit : public UnaryPrimitive {
  public:
   RandomSplit(Stream s, int row) : UnaryPrimitive(s), row_(row) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
   const char* name() const override { return "RandomSplit"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const RandomSplit*>(&o);
@@ -58,13 +62,21 @@ enum class RandomKind : uint8_t { Uniform, Normal, Gumbel, Laplace, Bernoulli, R
 
 class RandomSample : public UnaryPrimitive {
  public:
-  RandomSample(Stream s, RandomKind kind, float a = 0.0f, float b = 0.0f, bool flag = false)
-      : UnaryPrimitive(s), kind_(kind), a_(a), b_(b), flag_(flag) {}
+  // `shape` and `dtype` are the output's (jvp and vmap build samples of them).
+  RandomSample(Stream s, RandomKind kind, float a = 0.0f, float b = 0.0f, bool flag = false,
+               std::optional<Shape> shape = std::nullopt, Dtype dtype = float32)
+      : UnaryPrimitive(s), kind_(kind), a_(a), b_(b), flag_(flag), shape_(std::move(shape)),
+        dtype_(dtype) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
   // Uniform's bounds get MLX's gradients of (hi - lo) * u + lo; the key, and Bernoulli's and
   // RandInt's parameters, get zeros (their outputs are piecewise constant). random.cpp.
   std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
                          const std::vector<int>& argnums, const std::vector<array>& outputs) override;
+  // jvp (the same rules) and vmap (batched keys): rules_random.cpp.
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
   const char* name() const override;
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const RandomSample*>(&o);
@@ -75,6 +87,9 @@ class RandomSample : public UnaryPrimitive {
   RandomKind kind_;
   float a_, b_;  // Laplace: loc, scale
   bool flag_;    // Normal: multiply by sqrt(2) in the output dtype
+  std::optional<Shape> shape_;
+  Dtype dtype_;
+  void require_shape() const;
 };
 
 }  // namespace mlx::core

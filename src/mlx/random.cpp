@@ -81,7 +81,7 @@ void check_uniform_dtype(const char* fn, Dtype dtype) {
 
 array sample(Shape shape, Dtype dt, RandomKind kind, std::vector<array> inputs, Stream s,
              float a = 0.0f, float b = 0.0f, bool flag = false) {
-  return array(std::move(shape), dt, std::make_shared<RandomSample>(s, kind, a, b, flag),
+  return array(shape, dt, std::make_shared<RandomSample>(s, kind, a, b, flag, shape, dt),
                std::move(inputs));
 }
 
@@ -138,7 +138,9 @@ namespace {
 // The unit draw u of a Uniform sample: the same key and dtype with bounds 0 and 1.
 array unit_draw(const array& key, const array& like, Stream s) {
   Shape shape = like.shape();
-  return array(std::move(shape), like.dtype(), std::make_shared<RandomSample>(s, RandomKind::Uniform),
+  return array(shape, like.dtype(),
+               std::make_shared<RandomSample>(s, RandomKind::Uniform, 0.0f, 0.0f, false, shape,
+                                              like.dtype()),
                {key, array(0.0f, like.dtype()), array(1.0f, like.dtype())});
 }
 
