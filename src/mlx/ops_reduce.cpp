@@ -11,6 +11,7 @@
 #include "ops.h"
 #include "ops_common.h"
 #include "primitives.h"
+#include "primitives_meta.h"
 
 namespace mlx::core {
 
@@ -197,10 +198,10 @@ array mean(const array& a, OptAxes axes, bool keepdims, StreamOrDevice sd) {
   auto ax = resolve(axes, a.ndim());
   auto sorted = check_axes("mean", ax, a.ndim());
   Dtype dt = at_least_float(a.dtype());
-  double n = 1;
-  for (int i : sorted) n *= double(a.shape(i));
   Stream s = to_stream(sd);
-  return multiply(sum(a, ax, keepdims, s), array(1.0 / n, dt), s);
+  // The divisor is a node while tracing, so that shapeless compile follows new shapes.
+  array inv_n = number_of_elements(a, std::vector<int>(sorted.begin(), sorted.end()), true, dt, s);
+  return multiply(sum(a, ax, keepdims, s), inv_n, s);
 }
 
 static array variance(const char* op, const array& a, OptAxes axes, bool keepdims, int ddof,

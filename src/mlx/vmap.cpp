@@ -131,40 +131,33 @@ std::vector<array> vmap_replace(const std::vector<array>& inputs,
     auto it = tmap.find(s_outputs[i].id());
     if (it != tmap.end()) {
       auto [out, vdim] = it->second;
-      if (out_axes[i] < 0) {
-        if (vdim >= 0)
-          throw std::invalid_argument(
-              "[vmap] out_axes is None for an output that depends on the batched inputs.");
-        outputs.push_back(out);
-        continue;
-      }
-      if (vdim < 0) {
+      // out_axes None (-1) is MLX's "last axis": a batched output gets its batch axis moved
+      // to the end; one whose rule dropped the batch stays as it is.
+      if (vdim < 0 && out_axes[i] >= 0) {
         // A rule that dropped the batch: every batch element is the same.
         out = repeat(expand_dims(out, {out_axes[i]}), vmap_size, out_axes[i]);
-      } else if (vdim != out_axes[i]) {
+      } else if (vdim >= 0 && vdim != out_axes[i]) {
         if (out_axes[i] >= out.ndim()) {
           std::ostringstream msg;
           msg << "[vmap] Axis " << out_axes[i] << " invalid for output with " << out.ndim()
               << " dimensions.";
           throw std::out_of_range(msg.str());
         }
-        out = moveaxis(out, vdim, out_axes[i]);
+        out = moveaxis(out, vdim, out_axes[i] < 0 ? out.ndim() - 1 : out_axes[i]);
       }
       outputs.push_back(out);
     } else {
-      // An output that does not depend on the batched inputs: repeated along the batch.
+      // An output that does not depend on the batched inputs: repeated along the batch (the
+      // last axis for out_axes None, as MLX).
       const array& o = s_outputs[i];
-      if (out_axes[i] < 0) {  // not batched, and not asked to be
-        outputs.push_back(o);
-        continue;
-      }
-      if (out_axes[i] > o.ndim()) {
+      int ax = out_axes[i] < 0 ? o.ndim() : out_axes[i];
+      if (ax > o.ndim()) {
         std::ostringstream msg;
         msg << "[vmap] Axis " << out_axes[i] << " invalid for output with " << o.ndim() + 1
             << " dimensions.";
         throw std::out_of_range(msg.str());
       }
-      outputs.push_back(repeat(expand_dims(o, {out_axes[i]}), vmap_size, out_axes[i]));
+      outputs.push_back(repeat(expand_dims(o, {ax}), vmap_size, ax));
     }
   }
   return outputs;

@@ -180,6 +180,23 @@ test('retracing only when structure, constants, shapes or dtypes change', () => 
     const x = rand([2, n], rng(n));
     assertSame(h(x), mx.sum(mx.exp(x), -1), `shapeless sum n=${n}`, 1e-6);
   }
+  // shapeless mean: the divisor follows the new shape (MLX's test_shapeless_mean).
+  let mt = 0;
+  const m = mx.compile((x) => { mt++; return mx.mean(x, -1, { keepdims: true }); }, { shapeless: true });
+  const mall = mx.compile((x) => mx.mean(x), { shapeless: true });
+  for (const n of [2, 3, 7]) {
+    const x = mx.arange(2 * n, { dtype: mx.float32 }).reshape([2, n]);
+    // Row means of 0..2n-1 by rows: (n-1)/2 and n + (n-1)/2 (sum times float32 1/n, as MLX:
+    // bit for bit the uncompiled result).
+    assert.deepEqual(m(x).tolist(), mx.mean(x, -1, { keepdims: true }).tolist(), `shapeless mean n=${n}`);
+    m(x).tolist().forEach(([v], r) => assert.ok(Math.abs(v - (r * n + (n - 1) / 2)) < 1e-6));
+    assert.ok(Math.abs(mall(x).item() - (2 * n - 1) / 2) < 1e-6);
+    // Under vmap the divisor is a node too.
+    assert.deepEqual(mx.vmap((r) => mx.mean(r))(x).tolist(), mx.mean(x, 1).tolist());
+  }
+  assert.equal(mt, 1, 'shapeless mean traced once');
+  const gm = mx.grad((x) => mall(x))(mx.ones([4]));
+  assert.deepEqual(gm.tolist(), [0.25, 0.25, 0.25, 0.25]);
 });
 
 test('outputs: trees, non-array leaves, inputs returned as they are, constants', () => {
