@@ -142,7 +142,7 @@ array view(const array& a, Dtype dtype, StreamOrDevice s) {
     if (last > INT32_MAX) fail("view", "The last axis of the result is too large.");
     shape.back() = int32_t(last);
   }
-  return array(std::move(shape), dtype, std::make_shared<View>(to_stream(s)), {a});
+  return array(std::move(shape), dtype, std::make_shared<View>(to_stream(s), dtype), {a});
 }
 
 array to_fp8(const array& x, StreamOrDevice s) {
@@ -150,7 +150,7 @@ array to_fp8(const array& x, StreamOrDevice s) {
     fail("to_fp8", std::string("Only real floating types are supported but x.dtype() == ") +
                        dtype_name(x.dtype()) + ".");
   Shape shape = x.shape();
-  return array(std::move(shape), uint8, std::make_shared<ConvertFP8>(to_stream(s), true), {x});
+  return array(std::move(shape), uint8, std::make_shared<ConvertFP8>(to_stream(s), true, uint8), {x});
 }
 
 array from_fp8(const array& x, Dtype dtype, StreamOrDevice s) {
@@ -161,7 +161,7 @@ array from_fp8(const array& x, Dtype dtype, StreamOrDevice s) {
     fail("from_fp8", std::string("Only real floating types are supported but dtype == ") +
                          dtype_name(dtype) + ".");
   Shape shape = x.shape();
-  return array(std::move(shape), dtype, std::make_shared<ConvertFP8>(to_stream(s), false), {x});
+  return array(std::move(shape), dtype, std::make_shared<ConvertFP8>(to_stream(s), false, dtype), {x});
 }
 
 }  // namespace mlx::core

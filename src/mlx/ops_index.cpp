@@ -447,7 +447,7 @@ array index_view(const array& a, const Shape& start, const Shape& step, const Sh
   Shape st = start, sp = step;
   for (int i = 0; i < nd; ++i)
     if (count[i] <= 1) sp[i] = count[i] < 0 ? 0 : 1;
-  return array(std::move(out_shape), a.dtype(), std::make_shared<IndexView>(s, st, sp, out_src), {a});
+  return array(std::move(out_shape), a.dtype(), std::make_shared<IndexView>(s, st, sp, out_src, count), {a});
 }
 
 }  // namespace mlx::core

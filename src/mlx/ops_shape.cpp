@@ -29,9 +29,11 @@ int norm_axis(const char* op, int axis, int ndim) {
 
 // Python's slice rules per axis, as MLX's normalize_slice: start is clamped into range,
 // the output length follows from start, stop and stride (64-bit, so no overflow). Axes of
-// length 1 get stride 1. Returns whether a stride is negative, and the output shape.
+// length 1 get stride 1; stop becomes start + length * stride, so the Slice primitive's
+// parameters alone give its shape (the transform rules need it). Returns whether a stride is
+// negative, and the output shape.
 std::pair<bool, Shape> normalize_slice(const char* op, const Shape& shape, Shape& start,
-                                       const Shape& stop, Shape& strides) {
+                                       Shape& stop, Shape& strides) {
   Shape out(shape.size());
   bool neg = false;
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -55,6 +57,7 @@ std::pair<bool, Shape> normalize_slice(const char* op, const Shape& shape, Shape
     start[i] = int32_t(std::max<int64_t>(s, 0));
     out[i] = int32_t(len);
     if (len == 1) strides[i] = 1;
+    stop[i] = int32_t(start[i] + len * strides[i]);
   }
   return {neg, out};
 }

@@ -1,6 +1,8 @@
 // Primitives of ops_creation.cpp; their CPU kernels are in backend/cpu/creation.cpp.
 #pragma once
 
+#include <optional>
+
 #include "primitives.h"
 
 namespace mlx::core {
@@ -13,6 +15,7 @@ class Linspace : public UnaryPrimitive {
   Linspace(Stream s, double start, double stop, bool endpoint)
       : UnaryPrimitive(s), start_(start), stop_(stop), endpoint_(endpoint) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
   const char* name() const override { return "Linspace"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Linspace*>(&o);
@@ -31,6 +34,7 @@ class Diagonal2D : public UnaryPrimitive {
   enum class Kind : uint8_t { eye, tri };
   Diagonal2D(Stream s, Kind kind, int k) : UnaryPrimitive(s), kind_(kind), k_(k) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
   const char* name() const override { return kind_ == Kind::eye ? "Eye" : "Tri"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Diagonal2D*>(&o);
@@ -48,6 +52,8 @@ class Triangular : public UnaryPrimitive {
  public:
   Triangular(Stream s, bool upper, int k) : UnaryPrimitive(s), upper_(upper), k_(k) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return upper_ ? "Triu" : "Tril"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Triangular*>(&o);
@@ -66,6 +72,7 @@ class Window : public UnaryPrimitive {
   enum class Kind : uint8_t { bartlett, hanning, hamming, blackman };
   Window(Stream s, Kind kind) : UnaryPrimitive(s), kind_(kind) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
   const char* name() const override;
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Window*>(&o);
@@ -77,31 +84,43 @@ class Window : public UnaryPrimitive {
 };
 
 // The input's bytes read as the output dtype (the last axis rescaled by the itemsize ratio).
-// Shares the input's memory where the layout allows, as MLX does; copies otherwise.
+// Shares the input's memory where the layout allows, as MLX does; copies otherwise. The output
+// dtype is kept for vmap (optional for rebuilt views).
 class View : public UnaryPrimitive {
  public:
-  using UnaryPrimitive::UnaryPrimitive;
+  explicit View(Stream s, std::optional<Dtype> dtype = std::nullopt) : UnaryPrimitive(s), dtype_(dtype) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "View"; }
   bool is_equivalent(const Primitive& o) const override {
-    return dynamic_cast<const View*>(&o) != nullptr;
+    auto* p = dynamic_cast<const View*>(&o);
+    return p && p->dtype_ == dtype_;
   }
+
+ private:
+  std::optional<Dtype> dtype_;
 };
 
 // float8 e4m3 (stored in uint8) from a floating input, or back to a floating output,
 // bit for bit as MLX's CPU kernels.
+// The floating dtype of from_fp8's output is kept for vmap (optional for rebuilt primitives).
 class ConvertFP8 : public UnaryPrimitive {
  public:
-  ConvertFP8(Stream s, bool to_fp8) : UnaryPrimitive(s), to_fp8_(to_fp8) {}
+  ConvertFP8(Stream s, bool to_fp8, std::optional<Dtype> dtype = std::nullopt)
+      : UnaryPrimitive(s), to_fp8_(to_fp8), dtype_(dtype) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return to_fp8_ ? "ToFP8" : "FromFP8"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const ConvertFP8*>(&o);
-    return p && p->to_fp8_ == to_fp8_;
+    return p && p->to_fp8_ == to_fp8_ && p->dtype_ == dtype_;
   }
 
  private:
   bool to_fp8_;
+  std::optional<Dtype> dtype_;
 };
 
 }  // namespace mlx::core

@@ -23,6 +23,8 @@ class Gather : public UnaryPrimitive {
       : UnaryPrimitive(s), axes_(std::move(axes)), slice_sizes_(std::move(slice_sizes)),
         op_(std::move(op)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Gather"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Gather*>(&o);
@@ -44,6 +46,8 @@ class Scatter : public UnaryPrimitive {
   Scatter(Stream s, ScatterOp op, std::vector<int> axes, std::string opname = "scatter")
       : UnaryPrimitive(s), op_(op), axes_(std::move(axes)), opname_(std::move(opname)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override;
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Scatter*>(&o);
@@ -65,6 +69,8 @@ class GatherAxis : public UnaryPrimitive {
   GatherAxis(Stream s, int axis, std::string op = "take_along_axis")
       : UnaryPrimitive(s), axis_(axis), op_(std::move(op)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "GatherAxis"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const GatherAxis*>(&o);
@@ -82,6 +88,8 @@ class ScatterAxis : public UnaryPrimitive {
  public:
   ScatterAxis(Stream s, ScatterOp op, int axis) : UnaryPrimitive(s), op_(op), axis_(axis) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return op_ == ScatterOp::None ? "ScatterAxis" : "ScatterAddAxis"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const ScatterAxis*>(&o);
@@ -100,6 +108,8 @@ class MaskedScatter : public UnaryPrimitive {
   MaskedScatter(Stream s, std::string op = "masked_scatter")
       : UnaryPrimitive(s), op_(std::move(op)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "MaskedScatter"; }
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const MaskedScatter*>(&o) != nullptr;
@@ -116,6 +126,8 @@ class DynamicSlice : public UnaryPrimitive {
   DynamicSlice(Stream s, std::vector<int> axes, Shape slice_size)
       : UnaryPrimitive(s), axes_(std::move(axes)), slice_size_(std::move(slice_size)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "DynamicSlice"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const DynamicSlice*>(&o);
@@ -133,6 +145,8 @@ class DynamicSliceUpdate : public UnaryPrimitive {
  public:
   DynamicSliceUpdate(Stream s, std::vector<int> axes) : UnaryPrimitive(s), axes_(std::move(axes)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "DynamicSliceUpdate"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const DynamicSliceUpdate*>(&o);
@@ -145,11 +159,15 @@ class DynamicSliceUpdate : public UnaryPrimitive {
 
 // Basic indexing as one view: per input axis a start and a step (an integer index is a step-0
 // axis that is dropped); out_src[d] is the input axis behind output dim d, or -1 for a new axis.
+// count[i] is the number of elements taken on axis i (-1: an integer index); jvp and vmap need it.
 class IndexView : public UnaryPrimitive {
  public:
-  IndexView(Stream s, Shape start, Shape step, std::vector<int> out_src)
-      : UnaryPrimitive(s), start_(std::move(start)), step_(std::move(step)), out_src_(std::move(out_src)) {}
+  IndexView(Stream s, Shape start, Shape step, std::vector<int> out_src, Shape count = {})
+      : UnaryPrimitive(s), start_(std::move(start)), step_(std::move(step)), out_src_(std::move(out_src)),
+        count_(std::move(count)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "IndexView"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const IndexView*>(&o);
@@ -159,6 +177,7 @@ class IndexView : public UnaryPrimitive {
  private:
   Shape start_, step_;
   std::vector<int> out_src_;
+  Shape count_;
 };
 
 }  // namespace mlx::core

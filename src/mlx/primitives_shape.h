@@ -16,6 +16,8 @@ class Slice : public UnaryPrimitive {
       : UnaryPrimitive(s), start_(std::move(start)), stop_(std::move(stop)),
         strides_(std::move(strides)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Slice"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Slice*>(&o);
@@ -35,6 +37,8 @@ class SliceUpdate : public UnaryPrimitive {
       : UnaryPrimitive(s), start_(std::move(start)), stop_(std::move(stop)),
         strides_(std::move(strides)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "SliceUpdate"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const SliceUpdate*>(&o);
@@ -50,6 +54,8 @@ class Concatenate : public UnaryPrimitive {
  public:
   Concatenate(Stream s, int axis) : UnaryPrimitive(s), axis_(axis) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Concatenate"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Concatenate*>(&o);
@@ -69,6 +75,8 @@ class Pad : public UnaryPrimitive {
   Pad(Stream s, Shape low, Shape high, PadMode mode)
       : UnaryPrimitive(s), low_(std::move(low)), high_(std::move(high)), mode_(mode) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Pad"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Pad*>(&o);
@@ -88,6 +96,8 @@ class AsStrided : public UnaryPrimitive {
       : UnaryPrimitive(s), shape_(std::move(shape)), strides_(std::move(strides)),
         offset_(offset) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "AsStrided"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const AsStrided*>(&o);
@@ -106,6 +116,8 @@ class Contiguous : public UnaryPrimitive {
  public:
   Contiguous(Stream s, bool allow_col_major) : UnaryPrimitive(s), allow_col_(allow_col_major) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Contiguous"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Contiguous*>(&o);
