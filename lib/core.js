@@ -345,6 +345,7 @@ require('./fast').install(mx);
 require('./conv').install(mx);
 require('./ops_contract').install(mx);
 require('./quantized').install(mx);
+require('./distributed').install(mx);
 
 require('./transforms').install(mx);
 

@@ -85,6 +85,9 @@ const OVERRIDES = {
   'array.__eq__': { params: { other: 'unknown' } }, // false for non-array-likes, as Python
   'array.__ne__': { params: { other: 'unknown' } },
   'split': { ret: 'array[]' }, // Python's nb::sig says array; it returns a list
+  // A function type in a union needs parentheses; imported functions return a list of arrays.
+  'export_function': { params: { file_or_callback: 'string | ((record: any) => void)' } },
+  'import_function': { ret: '((...args: any[]) => array[]) | [(...args: any[]) => array[], string]' },
 };
 
 const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends ' +
@@ -308,6 +311,8 @@ export declare namespace utils {
 // Members of a submodule that are not table functions, declared with its functions.
 const NAMESPACE_EXTRAS = {
   random: ['/** Python\'s `mx.random.state`: a one-element Array holding the current key. */', 'const state: array[];'],
+  distributed: ['/** A group of processes (here always the singleton group: rank 0, size 1). */',
+    'class Group { rank(): number; size(): number; split(color: number, key?: number): Group; }'],
 };
 
 const PROPERTIES = {
