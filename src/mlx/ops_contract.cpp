@@ -391,10 +391,24 @@ int hadamard_m(int n) {
 
 namespace mlx::core {
 
-// H is symmetric, so the transform is its own transpose: vjp and jvp apply it again.
+// H_n = H_m (x) H_2^k: the jvp applies it again; the vjp needs H_m^T (x) H_2^k, and H_m is
+// symmetric only for m = 1 and 12 (MLX's vjp applies H itself, wrong for m = 20 and 28).
 std::vector<array> Hadamard::vjp(const std::vector<array>&, const std::vector<array>& cotangents,
                                  const std::vector<int>&, const std::vector<array>&) {
-  return {hadamard_transform(cotangents[0], scale_, stream())};
+  const array& c = cotangents[0];
+  Stream s = stream();
+  int n = c.shape(-1), m = hadamard_m(n);
+  if (m == 1 || m == 12) return {hadamard_transform(c, scale_, s)};
+  // (..., m, 2^k): H_2^k along the last axis, then H_m^T (the transform of the identity's
+  // rows) along the m axis.
+  Shape sh = c.shape();
+  sh.back() = m;
+  sh.push_back(n / m);
+  array x = reshape(c, sh, s);
+  if (n / m > 1) x = hadamard_transform(x, 1.0f, s);
+  array ht = hadamard_transform(eye(m, m, 0, c.dtype(), s), 1.0f, s);
+  x = matmul(multiply(ht, array(scale_, c.dtype()), s), x, s);
+  return {reshape(x, c.shape(), s)};
 }
 
 std::vector<array> Hadamard::jvp(const std::vector<array>&, const std::vector<array>& tangents,

@@ -27,6 +27,8 @@ class Convolution : public UnaryPrimitive {
         groups_(groups),
         flip_(flip) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Convolution"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Convolution*>(&o);

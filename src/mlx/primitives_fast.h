@@ -12,6 +12,8 @@ class RMSNorm : public UnaryPrimitive {
  public:
   RMSNorm(Stream s, float eps) : UnaryPrimitive(s), eps_(eps) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "RMSNorm"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const RMSNorm*>(&o);
@@ -28,6 +30,8 @@ class LayerNorm : public UnaryPrimitive {
  public:
   LayerNorm(Stream s, float eps) : UnaryPrimitive(s), eps_(eps) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "LayerNorm"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const LayerNorm*>(&o);
@@ -51,6 +55,8 @@ class RoPE : public UnaryPrimitive {
         scale_(scale),
         forward_(forward) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "RoPE"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const RoPE*>(&o);
@@ -81,6 +87,8 @@ class ScaledDotProductAttention : public UnaryPrimitive {
         has_mask_(has_mask),
         has_sinks_(has_sinks) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "ScaledDotProductAttention"; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const ScaledDotProductAttention*>(&o);
