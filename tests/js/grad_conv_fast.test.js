@@ -43,7 +43,7 @@ const add = (name, grad, vmap) => T.set(name, { grad, vmap });
     [g, [x, w]],
     [(x, w) => mx.conv1d(x, w, { padding: 4 }), [rand([1, 3, 2]), rand([2, 2, 2])]],
     [(x, w) => mx.conv1d(x, w, { groups: 4 }), [rand([1, 6, 4]), rand([8, 3, 1])]],
-  ], [[g, [x, w], [[0, null], [null, 0], [1, 3], [3, null], [2, 1]]]]);
+  ], [[g, [x, w], [[0, null], [null, 0], [1, 3], [3, null], [2, 1], [-1, null], [null, -1], [-1, -2]]]]);
 }
 {
   const x = rand([2, 5, 6, 4]), w = rand([4, 2, 3, 2]);
@@ -88,6 +88,10 @@ const add = (name, grad, vmap) => T.set(name, { grad, vmap });
       [rand([1, 5, 6, 2]), rand([3, 2, 3, 2])]],
     [(x, w) => mx.conv_general(x, w, { stride: [1, 2, 1], padding: [[1, 0, 1], [0, 1, 2]], input_dilation: [1, 1, 2], flip: true }),
       [rand([1, 4, 3, 3, 2]), rand([2, 2, 2, 2, 2])]],
+    // the padded input shorter than the dilated kernel by less than a stride: one output
+    [(x, w) => mx.conv_general(x, w, { stride: 2, kernel_dilation: 2 }), [rand([1, 4, 2]), rand([2, 3, 2])]],
+    // negative padding crops the input
+    [(x, w) => mx.conv_general(x, w, { padding: [[-1, 1], [2, -2]] }), [rand([1, 6, 7, 2]), rand([2, 2, 2, 2])]],
   ], [
     [g, [x, w], [[0, null], [null, 0], [3, 3], [1, 2]]],
     // 3-D with both batched: the batch becomes groups of a 3-D convolution.
@@ -111,7 +115,7 @@ const add = (name, grad, vmap) => T.set(name, { grad, vmap });
     [g, [x, w]],
     [(x) => mx.fast.rms_norm(x, null, 1e-3), [rand([5])]],
     [(x, w) => mx.fast.rms_norm(x, w, 0.5), [rand([4, 6]), rand([6])]],
-  ], [[g, [x, w], [[0, null], [2, null], [3, null], [null, 0], [1, 0], [3, 1]]],
+  ], [[g, [x, w], [[0, null], [2, null], [3, null], [null, 0], [1, 0], [3, 1], [-1, null], [-2, -1]]],
     [(x) => mx.fast.rms_norm(x, null, 1e-5), [x], [[0], [3]]]]);
 }
 {
@@ -165,8 +169,10 @@ const add = (name, grad, vmap) => T.set(name, { grad, vmap });
     [withMask, [q, k, v, addMask]],
     [withSinks, [q, k, v, sinks]],
     [all, [rand([1, 2, 4, 3]), rand([1, 1, 4, 3]), rand([1, 1, 4, 3]), rand([1, 2, 4, 4]), rand([2])]],
+    // a row whose keys are all hidden by a boolean mask (uniform softmax, as MLX)
+    [sdpa({ mask: mx.array([[true, false], [false, false]]) }), [rand([1, 1, 2, 3]), rand([1, 1, 2, 3]), rand([1, 1, 2, 3])]],
   ], [
-    [sdpa({ mask: 'causal' }), [q, k, v], [[0, null, null], [null, 2, null], [1, 0, 4], [null, null, 4]]],
+    [sdpa({ mask: 'causal' }), [q, k, v], [[0, null, null], [null, 2, null], [1, 0, 4], [null, null, 4], [-1, -2, null]]],
     [all, [q, k, v, addMask, sinks], [[0, null, null, null, null], [null, null, null, 0, null],
       [1, 0, null, 2, null], [null, null, null, null, 0], [4, 1, 0, null, 1]]],
     [sdpa({ mask: boolMask }), [q, k, v], [[0, 0, 0], [null, 1, null]]],
@@ -238,7 +244,7 @@ const add = (name, grad, vmap) => T.set(name, { grad, vmap });
     [(x) => mx.hadamard_transform(x), [rand([20])]],
     [(x) => mx.hadamard_transform(x, { scale: 0.5 }), [rand([2, 40])]],
     [(x) => mx.hadamard_transform(x), [rand([28])]],
-  ], [[(x) => mx.hadamard_transform(x, { scale: 2 }), [x], [[0], [1], [2]]],
+  ], [[(x) => mx.hadamard_transform(x, { scale: 2 }), [x], [[0], [1], [2], [-1]]],
     [(x) => mx.hadamard_transform(x), [rand([2, 20])], [[0], [2]]]]);
 }
 {
@@ -398,6 +404,20 @@ test('second derivatives: the rules are differentiable again', () => {
     const a = f64(mx.take(per, i, 0)), b = f64(r);
     for (let j = 0; j < a.length; j++) assert.ok(Math.abs(a[j] - b[j]) < 1e-9 * (1 + Math.abs(b[j])));
   }
+});
+
+test('empty inputs, outputs and key sequences give zero gradients of the right shapes', () => {
+  const f = (x, w) => mx.conv1d(x, w);
+  let [, g] = mx.vjp(f, [mx.zeros([0, 5, 2], mx.float64), rand([3, 2, 2])], [mx.zeros([0, 4, 3], mx.float64)]);
+  assert.deepEqual(g.map((a) => a.shape), [[0, 5, 2], [3, 2, 2]]);
+  assert.ok(f64(g[1]).every((v) => v === 0));
+  [, g] = mx.vjp(f, [rand([1, 5, 2]), mx.zeros([0, 2, 2], mx.float64)], [mx.zeros([1, 4, 0], mx.float64)]);
+  assert.deepEqual(g.map((a) => a.shape), [[1, 5, 2], [0, 2, 2]]);
+  assert.ok(f64(g[0]).every((v) => v === 0));
+  const q = rand([1, 2, 3, 4]), k = mx.zeros([1, 2, 0, 4], mx.float64);
+  [, g] = mx.vjp((q, k, v) => mx.fast.scaled_dot_product_attention(q, k, v, { scale: 0.5 }), [q, k, k], [rand([1, 2, 3, 4])]);
+  assert.deepEqual(g.map((a) => a.shape), [[1, 2, 3, 4], [1, 2, 0, 4], [1, 2, 0, 4]]);
+  assert.ok(f64(g[0]).every((v) => v === 0));
 });
 
 test('rope: no derivative for offset or freqs (MLX\'s message)', () => {
