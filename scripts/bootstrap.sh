@@ -5,6 +5,8 @@ set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 pkgs=(cmake ninja-build g++ make python3 python3-numpy libopenblas-dev libgtest-dev ccache zlib1g-dev)
+# clang and its runtime libraries (libFuzzer, sanitizers): the fuzz targets of fuzz/.
+pkgs+=(clang libclang-rt-14-dev)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs libnode-dev)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 missing=()
