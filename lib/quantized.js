@@ -1,11 +1,12 @@
 'use strict';
-// Quantization: quantize, dequantize, quantized_matmul, gather_qmm, qqmm, bound through
+// Quantization: quantize, dequantize, quantized_matmul, gather_qmm, qqmm, gather_qqmm, bound through
 // lib/args.js. Engine: src/mlx/quantized.cpp (CPU kernels in src/mlx/backend/cpu/quantized.cpp).
 // quantize returns a JS Array in Python's tuple order: `const [wq, scales, biases] =
-// mx.quantize(w)` ('affine'), `[wq, scales]` for 'mxfp4', 'mxfp8' and 'nvfp4'.
+// mx.quantize(w)` ('affine'), `[wq, scales]` for 'mxfp4', 'mxfp8' and 'nvfp4'. global_scale
+// (nvfp4's float32 tensor scale) is an array or null.
 const args = require('./args');
 
-const NAMES = ['quantize', 'dequantize', 'quantized_matmul', 'gather_qmm', 'qqmm'];
+const NAMES = ['quantize', 'dequantize', 'quantized_matmul', 'gather_qmm', 'qqmm', 'gather_qqmm'];
 
 const I32_MIN = -2147483648, I32_MAX = 2147483647;
 
@@ -24,25 +25,20 @@ function install(mx) {
   const D = require('./dtype');
   const S = (s, fn) => dev.streamIndex(s, fn);
   const opt = (a, fn) => (a === undefined || a === null ? null : toArray(a, fn));
-  const noGlobalScale = (g, fn) => {
-    if (g !== undefined && g !== null) throw new Error(`[${fn}] global_scale is not supported by mlxjs yet.`);
-  };
 
   mx.quantize = args.bind('quantize', (w, groupSize, bits, mode, globalScale, stream) => {
     const fn = 'quantize';
-    noGlobalScale(globalScale, fn);
     return native.quantize(toArray(w, fn), optInt(groupSize, fn, 'group_size'), optInt(bits, fn, 'bits'),
-      mode === undefined ? 'affine' : mode, S(stream, fn));
+      mode === undefined ? 'affine' : mode, opt(globalScale, fn), S(stream, fn));
   });
 
   mx.dequantize = args.bind('dequantize', (w, scales, biases, groupSize, bits, mode, globalScale, dtype, stream) => {
     const fn = 'dequantize';
-    noGlobalScale(globalScale, fn);
     if (dtype !== undefined && dtype !== null && !D.isDtype(dtype))
       throw new TypeError(`[${fn}] argument 'dtype' must be a Dtype such as mx.float32, got ${args.describe(dtype)}`);
     return native.dequantize(toArray(w, fn), toArray(scales, fn), opt(biases, fn),
       optInt(groupSize, fn, 'group_size'), optInt(bits, fn, 'bits'), mode === undefined ? 'affine' : mode,
-      dtype === undefined || dtype === null ? null : dtype._index, S(stream, fn));
+      opt(globalScale, fn), dtype === undefined || dtype === null ? null : dtype._index, S(stream, fn));
   });
 
   mx.quantized_matmul = args.bind('quantized_matmul', (x, w, scales, biases, transpose, groupSize, bits, mode, stream) => {
@@ -62,7 +58,14 @@ function install(mx) {
   mx.qqmm = args.bind('qqmm', (x, w, scales, groupSize, bits, mode, gx, gw, stream) => {
     const fn = 'qqmm';
     return native.qqmm(toArray(x, fn), toArray(w, fn), opt(scales, fn), optInt(groupSize, fn, 'group_size'),
-      optInt(bits, fn, 'bits'), mode === undefined ? 'nvfp4' : mode, S(stream, fn));
+      optInt(bits, fn, 'bits'), mode === undefined ? 'nvfp4' : mode, opt(gx, fn), opt(gw, fn), S(stream, fn));
+  });
+
+  mx.gather_qqmm = args.bind('gather_qqmm', (x, w, scales, lhs, rhs, groupSize, bits, mode, gx, gw, sorted, stream) => {
+    const fn = 'gather_qqmm';
+    return native.gather_qqmm(toArray(x, fn), toArray(w, fn), opt(scales, fn), opt(lhs, fn), opt(rhs, fn),
+      optInt(groupSize, fn, 'group_size'), optInt(bits, fn, 'bits'), mode === undefined ? 'nvfp4' : mode,
+      opt(gx, fn), opt(gw, fn), sorted === true, S(stream, fn));
   });
 }
 

@@ -2,6 +2,8 @@
 // row-contiguous (the op makes them so); float inputs have the compute dtype already.
 #pragma once
 
+#include <optional>
+
 #include "primitives.h"
 
 namespace mlx::core {
@@ -30,6 +32,7 @@ class Quantize : public QuantizedPrimitive {
   using QuantizedPrimitive::QuantizedPrimitive;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "Quantize"; }
+  MLX_DEFINE_TRANSFORMS
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Quantize*>(&o);
     return p && same_params(*p);
@@ -42,10 +45,16 @@ class Dequantize : public QuantizedPrimitive {
   using QuantizedPrimitive::QuantizedPrimitive;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "Dequantize"; }
+  MLX_DEFINE_TRANSFORMS
+  // The dtype the op asked for (the fp modes' node computes in it; vmap rebuilds it).
+  void set_out_dtype(Dtype d) { out_dtype_ = d; }
+  std::optional<Dtype> out_dtype() const { return out_dtype_; }
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Dequantize*>(&o);
     return p && same_params(*p);
   }
+ private:
+  std::optional<Dtype> out_dtype_;
 };
 
 // {x (B, M, K), w_q, scales, [biases]} with w batched as x (or 2-D) -> (B, M, N).
@@ -55,6 +64,7 @@ class QuantizedMatmul : public QuantizedPrimitive {
       : QuantizedPrimitive(s, mode, group_size, bits), transpose_(transpose) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "QuantizedMatmul"; }
+  MLX_DEFINE_TRANSFORMS
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const QuantizedMatmul*>(&o);
     return p && same_params(*p) && p->transpose_ == transpose_;
@@ -72,6 +82,7 @@ class GatherQMM : public QuantizedPrimitive {
       : QuantizedPrimitive(s, mode, group_size, bits), transpose_(transpose) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "GatherQMM"; }
+  MLX_DEFINE_TRANSFORMS
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const GatherQMM*>(&o);
     return p && same_params(*p) && p->transpose_ == transpose_;

@@ -1,5 +1,5 @@
 'use strict';
-// mx.quantize / dequantize / quantized_matmul / gather_qmm / qqmm against an independent
+// mx.quantize / dequantize / quantized_matmul / gather_qmm / qqmm / gather_qqmm against an independent
 // reference written here from MLX's documented affine formula (per group of group_size values:
 // scale = (max - min) / (2^bits - 1) (at least 1e-7), the edge of larger magnitude kept exact
 // (q0 = round(edge / scale); when q0 != 0, scale = edge / q0 and bias = edge, else bias = 0),
@@ -328,6 +328,302 @@ test('errors name the function', () => {
   throwsWith(() => mx.quantized_matmul(mx.zeros([2, 64]), wq, s, b, true, 64, 8), Error, /\[quantized_matmul\] The shapes of the weight and scales are incompatible/);
   throwsWith(() => mx.gather_qmm(mx.zeros([1, 64]), wq, s, b, mx.array([0.5])), Error, /\[gather_qmm\] Got lhs_indices with invalid dtype/);
   throwsWith(() => mx.gather_qmm(mx.zeros([1, 1, 64]), mx.expand_dims(wq, 0), mx.expand_dims(s, 0), mx.expand_dims(b, 0), null, mx.array([5])).eval(), RangeError, /\[gather_qmm\] Index 5/);
-  throwsWith(() => mx.qqmm(mx.zeros([2, 64]), mx.zeros([4, 64])), Error, /\[qqmm\] Only supported on GPU/);
-  throwsWith(() => mx.quantize(w, { global_scale: mx.array(1) }), Error, /\[quantize\] global_scale/);
+});
+
+test('quantized_matmul: many rows (dequantized tiles + GEMM), several tiles, both layouts', () => {
+  // 12 rows or more take the tiled path; 2 MiB tiles of float weights: K = 512 gives 1024
+  // rows per tile (N = 1100 is two tiles), N = 2048 gives 256 rows per tile (K = 600: three).
+  const t1 = qmmCase(16, 1100, 512, 64, 4, true, 41);
+  assertClose(td(t1.out), Array.from(t1.exp), 1e-5, 'tiles, transpose');
+  const t2 = qmmCase(13, 2048, 600, 128, 3, false, 42);
+  assertClose(td(t2.out), Array.from(t2.exp), 1e-5, 'tiles, no transpose');
+  for (const M of [11, 12, 33]) {
+    const c = qmmCase(M, 96, 256, 32, 5, true, 43 + M);
+    assertClose(td(c.out), Array.from(c.exp), 1e-5, `M=${M}`);
+  }
+  // batched weights and an fp mode on the tiled path
+  const Wb = randv(2 * 64 * 128, 47);
+  const [bq, bs, bb] = mx.quantize(arr(Wb, [2, 64, 128]), 32, 8);
+  const xb = arr(randv(2 * 20 * 128, 48), [2, 20, 128]);
+  assertClose(td(mx.quantized_matmul(xb, bq, bs, bb, true, 32, 8)),
+    td(mx.matmul(xb, mx.swapaxes(mx.dequantize(bq, bs, bb, 32, 8), -1, -2))), 1e-5, 'batched w, 20 rows');
+  const [nq, ns] = mx.quantize(arr(randv(64 * 128, 49), [64, 128]), { mode: 'nvfp4' });
+  const xn = arr(randv(24 * 128, 50), [24, 128]);
+  assertClose(td(mx.quantized_matmul(xn, nq, ns, null, true, null, null, 'nvfp4')),
+    td(mx.matmul(xn, mx.transpose(mx.dequantize(nq, ns, { mode: 'nvfp4', dtype: mx.float32 })))), 1e-5, 'nvfp4, 24 rows');
+  const xh = xn.astype(mx.float16);
+  const yh = mx.quantized_matmul(xh, nq, ns, null, true, null, null, 'nvfp4');
+  assert.equal(yh.dtype, mx.float16);
+  assertClose(td(yh), td(mx.matmul(xh.astype(mx.float32), mx.transpose(mx.dequantize(nq, ns, { mode: 'nvfp4', dtype: mx.float32 })))), 2e-3, 'nvfp4 float16, 24 rows');
+});
+
+// ---- fp formats, written from their definitions (independent of the C++ kernels) ----------
+
+const FP4 = [0, 0.5, 1, 1.5, 2, 3, 4, 6, -0, -0.5, -1, -1.5, -2, -3, -4, -6];
+// fp8 e4m3fn: 4 exponent bits (bias 7), 3 mantissa bits, no infinities, 0x7f/0xff NaN.
+function fp8dec(b) {
+  const e = (b >> 3) & 15, m = b & 7;
+  let r;
+  if (e === 15 && m === 7) r = NaN;
+  else if (e === 0) r = m * 2 ** -9;
+  else r = (1 + m / 8) * 2 ** (e - 7);
+  return b & 0x80 ? -r : r;
+}
+// Nearest e4m3fn value (ties to the even code), saturating at 448.
+function fp8enc(v) {
+  const neg = v < 0 || Object.is(v, -0), a = Math.abs(v);
+  let best = 0, bd = Infinity;
+  for (let c = 0; c <= 126; c++) {
+    const d = Math.abs(fp8dec(c) - a);
+    if (d < bd || (d === bd && c % 2 === 0)) { bd = d; best = c; }
+  }
+  return best | (neg ? 0x80 : 0);
+}
+// First of the nearest fp4 values (a NaN gives code 0).
+function fp4enc(v) {
+  let code = 0, best = f(Math.abs(f(v - FP4[0])));
+  for (let c = 1; c < 16; c++) {
+    const d = f(Math.abs(f(v - FP4[c])));
+    if (d < best) { best = d; code = c; }
+  }
+  return code;
+}
+const MODES = { nvfp4: [16, 4, 6], mxfp4: [32, 4, 6], mxfp8: [32, 8, 448] };
+
+// Reference fp quantization of rows x K float32 values: codes, scale bytes and dequantized
+// values (float32). nvfp4's global scale g: block scale fp8((amax / 6) * 2688 / g), values
+// times 2688 / g / block scale; dequantized as code * (block scale * g / 2688).
+function refFp(w, rows, K, mode, g = null) {
+  const [gs, bits, maxval] = MODES[mode];
+  const ng = K / gs, codes = new Uint32Array(rows * K), sb = new Uint8Array(rows * ng), deq = new Float32Array(rows * K);
+  const enc = g === null ? 1 : f(2688 / g), gmul = g === null ? 1 : f(g / 2688);
+  for (let G = 0; G < rows * ng; G++) {
+    const x = w.subarray(G * gs, (G + 1) * gs);
+    let amax = 0;
+    for (const v of x) amax = Math.max(amax, Math.abs(v));
+    let mul = null, div = 1, scale;
+    if (g !== null) {
+      const s8 = fp8enc(f(f(amax / maxval) * enc));
+      sb[G] = s8;
+      const dec = fp8dec(s8);
+      mul = dec === 0 ? 0 : f(enc / dec);
+      scale = f(dec * gmul);
+    } else if (mode === 'nvfp4') {
+      const s8 = fp8enc(f(amax / maxval));
+      sb[G] = s8;
+      div = fp8dec(s8);
+      scale = div;
+    } else {
+      const sc = f(amax / maxval);
+      const e = sc === 0 ? 0 : Math.round(Math.log2(sc));
+      sb[G] = e + 127;
+      div = 2 ** e;
+      scale = div;
+    }
+    for (let j = 0; j < gs; j++) {
+      const v = mul !== null ? f(x[j] * mul) : f(x[j] / div);
+      const c = bits === 8 ? fp8enc(v) : fp4enc(v);
+      codes[G * gs + j] = c;
+      deq[G * gs + j] = g !== null ? f((bits === 8 ? fp8dec(c) : FP4[c]) * scale) : f((bits === 8 ? fp8dec(c) : FP4[c]) * scale);
+    }
+  }
+  // packed low bits first: 8 codes (4 bits) or 4 codes (8 bits) per word
+  const per = 32 / bits, wq = new Uint32Array((rows * K) / per);
+  codes.forEach((c, i) => { wq[Math.floor(i / per)] = (wq[Math.floor(i / per)] | (c << ((i % per) * bits))) >>> 0; });
+  return { codes, sb, deq, wq };
+}
+
+test('global_scale: nvfp4 quantize/dequantize against the two-level reference', () => {
+  const rows = 6, K = 64;
+  const w = randv(rows * K, 61, -3, 3);
+  w.fill(0, 16, 32);  // an all-zero group
+  for (const g of [1, 0.37, 5.5, 448 * 6]) {
+    const G = mx.array(g, mx.float32);
+    const ref = refFp(w, rows, K, 'nvfp4', f(g));
+    const [wq, sc] = mx.quantize(arr(w, [rows, K]), { mode: 'nvfp4', global_scale: G });
+    assert.deepEqual(wq.shape, [rows, K / 8]);
+    assert.deepEqual(sc.shape, [rows, K / 16]);
+    assert.deepEqual(Array.from(sc.toTypedArray()), Array.from(ref.sb), `scales g=${g}`);
+    assert.deepEqual(Array.from(wq.toTypedArray()), Array.from(ref.wq), `codes g=${g}`);
+    const d = mx.dequantize(wq, sc, null, null, null, 'nvfp4', G, mx.float32);
+    assertExact(td(d), Array.from(ref.deq), `dequantize g=${g}`);
+    // positional and keyword forms agree; the default output dtype is bfloat16
+    const d2 = mx.dequantize(wq, sc, { mode: 'nvfp4', global_scale: G, stream: mx.cpu });
+    assert.equal(d2.dtype, mx.bfloat16);
+    assertClose(td(d2), Array.from(ref.deq), 8e-3, `bfloat16 g=${g}`);
+  }
+  // the global scale matters: amax / (448 * 6) makes the block scales use fp8's full range
+  const amax = w.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+  const gs = f(amax / 2688);
+  const [q1, s1] = mx.quantize(arr(w, [rows, K]), null, null, 'nvfp4', mx.array(gs, mx.float32));
+  assert.deepEqual(Array.from(s1.toTypedArray()), Array.from(refFp(w, rows, K, 'nvfp4', gs).sb));
+  assert.ok(Math.max(...s1.toTypedArray()) <= 0x7e);
+  // without a global scale nothing changes: a scale of 2688 encodes the same blocks
+  const [q0, s0] = mx.quantize(arr(w, [rows, K]), { mode: 'nvfp4' });
+  const r0 = refFp(w, rows, K, 'nvfp4');
+  assert.deepEqual(Array.from(s0.toTypedArray()), Array.from(r0.sb));
+  assert.deepEqual(Array.from(q0.toTypedArray()), Array.from(r0.wq));
+  // float16 and bfloat16 weights, a 0-d or one-element global scale, batch dims
+  for (const dt of [mx.float16, mx.bfloat16]) {
+    const wh = arr(w, [rows, K]).astype(dt);
+    const wv = Float32Array.from(td(wh));
+    const ref = refFp(wv, rows, K, 'nvfp4', f(0.75));
+    const [qh, sh] = mx.quantize(wh, { mode: 'nvfp4', global_scale: mx.array([0.75], mx.float32) });
+    assert.deepEqual(Array.from(qh.toTypedArray()), Array.from(ref.wq), `codes ${dt}`);
+    assert.deepEqual(Array.from(sh.toTypedArray()), Array.from(ref.sb), `scales ${dt}`);
+  }
+  const w3 = arr(w, [2, 3, K]);
+  const [q3, s3] = mx.quantize(w3, { mode: 'nvfp4', global_scale: mx.array([[2.0]], mx.float32) });
+  assert.deepEqual(q3.shape, [2, 3, 8]);
+  assert.deepEqual(Array.from(q3.toTypedArray()), Array.from(refFp(w, rows, K, 'nvfp4', 2).wq));
+  // quantized_matmul of nvfp4 weights is unchanged by the dequantize argument
+  const x = arr(randv(2 * K, 62), [2, K]);
+  const G = mx.array(3, mx.float32);
+  const [qg, sg] = mx.quantize(arr(w, [rows, K]), { mode: 'nvfp4', global_scale: G });
+  const y = mx.matmul(x, mx.transpose(mx.dequantize(qg, sg, { mode: 'nvfp4', global_scale: G, dtype: mx.float32 })));
+  const yr = refMatmul(Float32Array.from(td(x)), refFp(w, rows, K, 'nvfp4', 3).deq, 2, K, rows, true);
+  assertClose(td(y), Array.from(yr), 1e-5, 'product with the global-scale weights');
+});
+
+test('global_scale: errors', () => {
+  const w = mx.zeros([2, 32]);
+  const G = mx.array(1, mx.float32);
+  throwsWith(() => mx.quantize(w, { mode: 'mxfp4', global_scale: G }), Error, /\[quantize\] Global scale is only supported for 'nvfp4'/);
+  throwsWith(() => mx.quantize(mx.zeros([2, 64]), { global_scale: G }), Error, /\[quantize\] Global scale is only supported for 'nvfp4'/);
+  throwsWith(() => mx.quantize(w, { mode: 'nvfp4', global_scale: mx.array(1) }), Error, /\[quantize\] Global scale must be a float32 array but got int32/);
+  throwsWith(() => mx.quantize(w, { mode: 'nvfp4', global_scale: mx.array([1, 2], mx.float32) }), Error, /\[quantize\] Global scale must be a scalar/);
+  throwsWith(() => mx.quantize(w, { mode: 'nvfp4', global_scale: 'x' }), TypeError, /\[quantize\]/);
+  const [q, s] = mx.quantize(w, { mode: 'nvfp4' });
+  throwsWith(() => mx.dequantize(q, s, { mode: 'mxfp4', group_size: 16, global_scale: G }), Error, /\[dequantize\] mxfp4 quantization requires group size 32/);
+  const [qm, sm] = mx.quantize(w, { mode: 'mxfp8' });
+  throwsWith(() => mx.dequantize(qm, sm, { mode: 'mxfp8', global_scale: G }), Error, /\[dequantize\] Global scale is only supported for 'nvfp4'/);
+  throwsWith(() => mx.dequantize(q, s, { mode: 'nvfp4', global_scale: mx.array(1, mx.float16) }), Error, /\[dequantize\] Global scale must be a float32 array but got float16/);
+});
+
+// Reference qqmm: x and w rounded through the format, then a float64 product.
+function refQq(x, W, M, N, K, mode, gx = null, gw = null) {
+  const xh = refFp(x, M, K, mode, gx).deq;
+  const wh = refFp(W, N, K, mode, gw).deq;
+  return refMatmul(xh, wh, M, K, N, true);
+}
+
+test('qqmm: x and w rounded through nvfp4 / mxfp8 / mxfp4, quantized or float w, global scales', () => {
+  const M = 5, N = 12, K = 64;
+  for (const mode of ['nvfp4', 'mxfp8', 'mxfp4']) {
+    const x = randv(M * K, 71, -2, 2), W = randv(N * K, 72, -1, 1);
+    const exp = refQq(x, W, M, N, K, mode);
+    const y = mx.qqmm(arr(x, [M, K]), arr(W, [N, K]), null, null, null, mode);
+    assert.deepEqual(y.shape, [M, N]);
+    assert.equal(y.dtype, mx.float32);
+    assertClose(td(y), Array.from(exp), 1e-5, `${mode} float w`);
+    // w quantized beforehand: the same numbers
+    const [wq, ws] = mx.quantize(arr(W, [N, K]), { mode });
+    const yq = mx.qqmm(arr(x, [M, K]), wq, ws, { mode });
+    assertClose(td(yq), Array.from(exp), 1e-5, `${mode} quantized w`);
+  }
+  // nvfp4 is the default mode; the global scales go together
+  const x = randv(3 * 32, 73, -4, 4), W = randv(8 * 32, 74);
+  assertClose(td(mx.qqmm(arr(x, [3, 32]), arr(W, [8, 32]))), Array.from(refQq(x, W, 3, 8, 32, 'nvfp4')), 1e-5, 'default mode');
+  const gx = f(4 / 2688 * 1.3), gw = f(1 / 2688 * 0.9);
+  const yg = mx.qqmm(arr(x, [3, 32]), arr(W, [8, 32]), { global_scale_x: mx.array(gx, mx.float32), global_scale_w: mx.array(gw, mx.float32) });
+  assertClose(td(yg), Array.from(refQq(x, W, 3, 8, 32, 'nvfp4', gx, gw)), 1e-5, 'global scales');
+  const [wq, ws] = mx.quantize(arr(W, [8, 32]), { mode: 'nvfp4', global_scale: mx.array(gw, mx.float32) });
+  const yg3 = mx.qqmm(arr(x, [3, 32]), wq, ws, null, null, 'nvfp4', mx.array(gx, mx.float32), mx.array(gw, mx.float32));
+  assertClose(td(yg3), Array.from(refQq(x, W, 3, 8, 32, 'nvfp4', gx, gw)), 1e-5, 'global scales, quantized w');
+  // 1-D x, n-D x against a 2-D w, float16 / bfloat16 x keep their dtype, stream
+  const v = mx.qqmm(arr(x.subarray(0, 32), [32]), arr(W, [8, 32]));
+  assert.deepEqual(v.shape, [8]);
+  assertClose(td(v), Array.from(refQq(x.subarray(0, 32), W, 1, 8, 32, 'nvfp4')), 1e-5, '1-D x');
+  const x6 = randv(6 * 32, 75);
+  const y3 = mx.qqmm(arr(x6, [2, 3, 32]), arr(W, [8, 32]), { stream: mx.cpu });
+  assert.deepEqual(y3.shape, [2, 3, 8]);
+  assertClose(td(y3), Array.from(refQq(x6, W, 6, 8, 32, 'nvfp4')), 1e-5, '3-D x');
+  for (const dt of [mx.float16, mx.bfloat16]) {
+    const xh = arr(x, [3, 32]).astype(dt);
+    const yh = mx.qqmm(xh, arr(W, [8, 32]).astype(dt));
+    assert.equal(yh.dtype, dt);
+    const xv = Float32Array.from(td(xh)), wv = Float32Array.from(td(arr(W, [8, 32]).astype(dt)));
+    assertClose(td(yh), Array.from(refQq(xv, wv, 3, 8, 32, 'nvfp4')), 2e-2, `${dt}`);
+  }
+  // empty rows
+  assert.deepEqual(mx.qqmm(mx.zeros([0, 32]), arr(W, [8, 32])).shape, [0, 8]);
+});
+
+test('gather_qqmm: per-index qqmm products, default indices, quantized and float w', () => {
+  const E = 3, N = 8, K = 32, M = 2;
+  const W = randv(E * N * K, 81), x = randv(4 * M * K, 82, -2, 2);
+  const xa = arr(x, [4, M, K]), wa = arr(W, [E, N, K]);
+  const L = [0, 3, 1, 2, 2], R = [2, 0, 1, 1, 0];
+  const out = mx.gather_qqmm(xa, wa, null, mx.array(L), mx.array(R));
+  assert.deepEqual(out.shape, [5, M, N]);
+  assert.equal(out.dtype, mx.float32);
+  const got = td(out);
+  for (let i = 0; i < L.length; i++) {
+    const e = refQq(x.subarray(L[i] * M * K, (L[i] + 1) * M * K), W.subarray(R[i] * N * K, (R[i] + 1) * N * K), M, N, K, 'nvfp4');
+    assertClose(got.slice(i * M * N, (i + 1) * M * N), Array.from(e), 1e-5, `index ${i}`);
+  }
+  // quantized w with mxfp8, keywords, sorted_indices, only rhs (lhs enumerates x's batch)
+  const [wq, ws] = mx.quantize(wa, { mode: 'mxfp8' });
+  const o2 = mx.gather_qqmm(arr(x.subarray(0, 3 * M * K), [3, M, K]), wq, ws, { rhs_indices: mx.array([0, 1, 2]), mode: 'mxfp8', sorted_indices: true });
+  assert.deepEqual(o2.shape, [3, M, N]);
+  const g2 = td(o2);
+  for (let i = 0; i < 3; i++) {
+    const e = refQq(x.subarray(i * M * K, (i + 1) * M * K), W.subarray(i * N * K, (i + 1) * N * K), M, N, K, 'mxfp8');
+    assertClose(g2.slice(i * M * N, (i + 1) * M * N), Array.from(e), 1e-5, `mxfp8 index ${i}`);
+  }
+  // no indices: the batches of x and w pair up
+  const o3 = mx.gather_qqmm(arr(x.subarray(0, E * M * K), [E, M, K]), wa, { mode: 'mxfp4' });
+  assert.deepEqual(o3.shape, [E, M, N]);
+  const g3 = td(o3);
+  for (let i = 0; i < E; i++) {
+    const e = refQq(x.subarray(i * M * K, (i + 1) * M * K), W.subarray(i * N * K, (i + 1) * N * K), M, N, K, 'mxfp4');
+    assertClose(g3.slice(i * M * N, (i + 1) * M * N), Array.from(e), 1e-5, `mxfp4 batch ${i}`);
+  }
+  // global scales (nvfp4)
+  const gx = f(0.002), gw = f(0.0004);
+  const o4 = mx.gather_qqmm(xa, wa, null, mx.array([1]), mx.array([2]), null, null, 'nvfp4', mx.array(gx, mx.float32), mx.array(gw, mx.float32));
+  const e4 = refQq(x.subarray(M * K, 2 * M * K), W.subarray(2 * N * K, 3 * N * K), M, N, K, 'nvfp4', gx, gw);
+  assertClose(td(o4), Array.from(e4), 1e-5, 'global scales');
+});
+
+test('qqmm / gather_qqmm: errors', () => {
+  const x = mx.zeros([2, 32]), w = mx.zeros([4, 32]);
+  const G = mx.array(1, mx.float32);
+  throwsWith(() => mx.qqmm(x, w, { mode: 'affine' }), Error, /\[qqmm\] Only 'nvfp4', 'mxfp8' and 'mxfp4' quantization modes are supported but 'affine'/);
+  throwsWith(() => mx.qqmm(x, w, { mode: 'int4' }), Error, /\[qqmm\] Invalid quantization mode 'int4'/);
+  throwsWith(() => mx.qqmm(x, w, { group_size: 32 }), Error, /\[qqmm\] nvfp4 quantization requires group size 16 but got 32/);
+  throwsWith(() => mx.qqmm(mx.zeros([2, 2, 32]), mx.zeros([2, 4, 32])), Error, /\[qqmm\] Only 2D inputs are supported/);
+  throwsWith(() => mx.qqmm(x.astype(mx.float64), w), Error, /\[qqmm\] Only real floating types except float64 .* first argument dtype == float64/);
+  throwsWith(() => mx.qqmm(x.astype(mx.int32), w), Error, /\[qqmm\] Only real floating types except float64/);
+  throwsWith(() => mx.qqmm(x, w.astype(mx.float64)), Error, /\[qqmm\] .* second argument dtype == float64/);
+  throwsWith(() => mx.qqmm(x, mx.zeros([4, 48])), Error, /\[qqmm\] Last dimension of first input with shape \(2,32\) must match last dimension of second input/);
+  const [wq, ws] = mx.quantize(w, { mode: 'nvfp4' });
+  throwsWith(() => mx.qqmm(x, wq), Error, /\[qqmm\] Scales must be provided if second argument is quantized/);
+  throwsWith(() => mx.qqmm(mx.zeros([2, 64]), wq, ws), Error, /\[qqmm\] Last dimension/);
+  throwsWith(() => mx.qqmm(x, w, { global_scale_x: G }), Error, /\[qqmm\] For 'nvfp4', either both global_scale_x and global_scale_w/);
+  throwsWith(() => mx.qqmm(x, w, { mode: 'mxfp8', global_scale_x: G, global_scale_w: G }), Error, /\[qqmm\] Global scale is only supported for 'nvfp4'/);
+  throwsWith(() => mx.qqmm(x, w, { global_scale_x: mx.array(1), global_scale_w: G }), Error, /\[qqmm\] Global scale must be a float32 array/);
+  throwsWith(() => mx.qqmm(x, w, { foo: 1 }), TypeError, /\[qqmm\].*foo/);
+  throwsWith(() => mx.gather_qqmm(mx.zeros([32]), w), Error, /\[gather_qqmm\] Non-quantized input must have at least two dimensions/);
+  throwsWith(() => mx.gather_qqmm(x, w, null, mx.array([0.5])), Error, /\[gather_qqmm\] Got lhs_indices with invalid dtype/);
+  throwsWith(() => mx.gather_qqmm(mx.zeros([1, 2, 32]), mx.zeros([1, 4, 32]), null, null, mx.array([3])).eval(), RangeError, /\[gather_mm\]|\[gather_qqmm\]/);
+  throwsWith(() => mx.gather_qqmm(x, w, { mode: 'affine' }), Error, /\[gather_qqmm\] Only 'nvfp4'/);
+  throwsWith(() => mx.gather_qqmm(mx.zeros([1, 2, 32]), mx.zeros([1, 4, 32]), { global_scale_w: G }), Error, /\[gather_qqmm\] For 'nvfp4'/);
+});
+
+test('qqmm: straight-through gradients are qqmm products of the cotangent', () => {
+  // dx = qqmm(cot, w^T) and dw = qqmm(cot^T, x^T): both operands rounded through the format.
+  const M = 32, N = 32, K = 64;
+  const x = randv(M * K, 91, -2, 2), W = randv(N * K, 92), c = randv(M * N, 93);
+  const tr = (a, r, cl) => { const o = new Float32Array(a.length); for (let i = 0; i < r; i++) for (let j = 0; j < cl; j++) o[j * r + i] = a[i * cl + j]; return o; };
+  for (const mode of ['nvfp4', 'mxfp8']) {
+    const [, [gx, gw]] = mx.vjp((xa, wa) => mx.qqmm(xa, wa, null, null, null, mode), [arr(x, [M, K]), arr(W, [N, K])], [arr(c, [M, N])]);
+    assertClose(td(gx), Array.from(refQq(c, tr(W, N, K), M, K, N, mode)), 1e-5, `${mode} dx`);
+    assertClose(td(gw), Array.from(refQq(tr(c, M, N), tr(x, M, K), N, K, M, mode)), 1e-5, `${mode} dw`);
+    // a quantized w: dx from its float values
+    const [wq, ws] = mx.quantize(arr(W, [N, K]), { mode });
+    const [, [gq]] = mx.vjp((xa) => mx.qqmm(xa, wq, ws, { mode }), [arr(x, [M, K])], [arr(c, [M, N])]);
+    const Wd = refFp(W, N, K, mode).deq;
+    assertClose(td(gq), Array.from(refQq(c, tr(Wd, N, K), M, K, N, mode)), 1e-5, `${mode} dx, quantized w`);
+  }
 });

@@ -2,12 +2,19 @@
 // first (MLX's layout for every width: 2, 4, 8 fill uint32 words, 3, 5, 6 cross them), so 32
 // values always take exactly `bits` words and a group of 32 starts on a word boundary.
 //
-// quantized_matmul is fused: each worker dequantizes one weight row (transpose) or one row
-// segment (no transpose) into a float32 scratch that stays in L1 and runs dot products / axpys
-// of every x row against it, so the float weight matrix never exists. Work splits over the
-// output columns (both cores through parallel.h). Accumulation is float32 (as MLX's CPU).
+// quantized_matmul has two paths. Few rows of x: fused, each worker dequantizes one weight row
+// (transpose) or one row segment (no transpose) into a float32 scratch that stays in L1 and
+// runs dot products / axpys of every x row against it, so the float weight matrix never
+// exists; work splits over the output columns (both cores through parallel.h). Many rows:
+// tiles of about 2 MiB of weight rows are dequantized (both cores) into a reused float buffer
+// that stays in cache and multiplied with sgemm (BLAS threads), so the product runs at GEMM
+// speed while the float weights still never exist whole. Accumulation is float32 (as MLX's
+// CPU).
+#include <cblas.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -91,6 +98,15 @@ inline float to_f(T v) {
 template <int bits>
 inline void unpack32(const uint32_t* w, uint32_t* q) {
   constexpr uint32_t mask = (1u << bits) - 1;
+  if constexpr (32 % bits == 0) {
+    // Whole words: constant shifts the compiler unrolls (no word-crossing checks).
+    constexpr int per = 32 / bits;
+    for (int i = 0; i < bits; ++i) {
+      uint32_t v = w[i];
+      for (int j = 0; j < per; ++j) q[i * per + j] = (v >> (j * bits)) & mask;
+    }
+    return;
+  }
   for (int i = 0; i < 32; ++i) {
     int off = i * bits, word = off >> 5, sh = off & 31;
     uint64_t v = w[word];
@@ -117,6 +133,8 @@ template <typename S>
 struct RowDequant {
   QuantMode mode;
   int gs, bits;
+  // nvfp4's global decode factor g / (448 * 6) (1 without a global scale).
+  float gmul = 1.0f;
   template <int B>
   static void affine(const uint32_t* w, const S* sc, const S* bi, int gs, size_t n, float* out) {
     uint32_t q[32];
@@ -149,7 +167,11 @@ struct RowDequant {
     uint32_t q[32];
     for (size_t i = 0; i < n; i += 32) {
       unpack32_dyn(bits, wp + (i / 32) * bits, q);
-      for (int j = 0; j < 32; ++j) out[i + j] = lut[q[j]] * scale_value(sc[(i + j) / gs], mode);
+      if (gmul != 1.0f)
+        for (int j = 0; j < 32; ++j)
+          out[i + j] = lut[q[j]] * (scale_value(sc[(i + j) / gs], mode) * gmul);
+      else
+        for (int j = 0; j < 32; ++j) out[i + j] = lut[q[j]] * scale_value(sc[(i + j) / gs], mode);
     }
   }
 };
@@ -207,7 +229,10 @@ void quantize_affine(const T* w, uint32_t* out, T* scales, T* biases, int bits, 
 
 template <typename T>
 void quantize_fp(const T* w, uint32_t* out, uint8_t* scales, QuantMode m, int bits, int gs,
-                 size_t n_groups) {
+                 size_t n_groups, const float* global_scale) {
+  // nvfp4 with a global scale g: block scales encode (amax / 6) * (448 * 6) / g in fp8 and
+  // values are divided by their decoded block scale over that factor, in float (MLX's kernels).
+  float enc = global_scale ? (448.0f * 6.0f) / *global_scale : 1.0f;
   float maxval = bits == 4 ? 6.0f : 448.0f;
   size_t words = size_t(gs) * bits / 32;
   cpu::parallel_for(n_groups, 256, [&](size_t g0, size_t g1) {
@@ -216,8 +241,14 @@ void quantize_fp(const T* w, uint32_t* out, uint8_t* scales, QuantMode m, int bi
       float amax = 0;
       for (int j = 0; j < gs; ++j) amax = std::max(amax, std::abs(float(x[j])));
       float sc = float(T(amax / maxval));  // MLX divides in w's dtype
-      float div;
-      if (m == QuantMode::Nvfp4) {
+      float div, mul = 0;
+      if (global_scale) {
+        uint8_t s8 = float_to_fp8((amax / maxval) * enc);
+        scales[g] = s8;
+        float dec = fp8_table().v[s8];
+        mul = dec == 0 ? 0.0f : enc / dec;
+        div = 1;
+      } else if (m == QuantMode::Nvfp4) {
         uint8_t s8 = float_to_fp8(sc);
         scales[g] = s8;
         div = float(T(fp8_table().v[s8]));
@@ -229,7 +260,7 @@ void quantize_fp(const T* w, uint32_t* out, uint8_t* scales, QuantMode m, int bi
       uint32_t* o = out + g * words;
       std::fill(o, o + words, 0u);
       for (int j = 0; j < gs; ++j) {
-        float v = float(T(float(x[j]) / div));
+        float v = global_scale ? float(x[j]) * mul : float(T(float(x[j]) / div));
         uint32_t code;
         if (bits == 8) {
           code = float_to_fp8(v);
@@ -251,12 +282,12 @@ void quantize_fp(const T* w, uint32_t* out, uint8_t* scales, QuantMode m, int bi
 
 template <typename T>
 void dequantize_impl(const array& w, const array& scales, const array* biases, array& out,
-                     QuantMode m, int gs, int bits) {
+                     QuantMode m, int gs, int bits, float gmul) {
   size_t K = out.shape(-1), rows = K ? out.size() / K : 0;
   size_t wrow = w.shape(-1), srow = scales.shape(-1);
   const uint32_t* wp = w.data<uint32_t>();
   T* op = out.data<T>();
-  RowDequant<T> dq{m, gs, bits};
+  RowDequant<T> dq{m, gs, bits, gmul};
   const uint8_t* sp = scales.data<uint8_t>();
   size_t sb = scales.itemsize();
   const T* bp = biases ? biases->data<T>() : nullptr;
@@ -287,9 +318,9 @@ inline float dot(const float* a, const float* b, size_t n) {
 // One product: x (M, K) float, packed weight matrix (scales/biases at their rows) -> out (M, N).
 // Columns [c0, c1) only; `scratch` holds K (transpose) or the segment's width floats.
 template <typename S>
-void qmm_cols(const float* x, const uint32_t* w, const char* sc, const S* bi, size_t sb,
-              float* out, int M, int N, int K, bool transpose, const RowDequant<S>& dq,
-              int c0, int c1, float* scratch) {
+void qmm_cols(const float* x, const uint32_t* w, const char* sc, const S* bi, size_t sb, float* out,
+              int M, int N, int K, bool transpose, const RowDequant<S>& dq, int c0, int c1,
+              float* scratch) {
   if (transpose) {
     // w (N, K): row n dequantized once, dotted with every x row.
     size_t wrow = size_t(K) * dq.bits / 32, srow = K / dq.gs;
@@ -310,6 +341,52 @@ void qmm_cols(const float* x, const uint32_t* w, const char* sc, const S* bi, si
       float* o = out + size_t(m) * N + c0;
       for (int j = 0; j < width; ++j) o[j] += a * scratch[j];
     }
+  }
+}
+
+// From this many rows of x on, dequantized tiles + sgemm beat the fused kernel (measured with
+// bench/quantized.js on a 4096x4096 4-bit weight: the fused kernel wins up to 8 rows, the tiles
+// from 16).
+constexpr int kGemmMinRows = 12;
+// MLXJS_QMM_GEMM_ROWS overrides the crossover (bench/quantized.js measures both paths with it).
+int gemm_min_rows() {
+  static const int v = [] {
+    const char* e = std::getenv("MLXJS_QMM_GEMM_ROWS");
+    return e && *e ? std::max(1, std::atoi(e)) : kGemmMinRows;
+  }();
+  return v;
+}
+// Bytes of float weights per dequantized tile: stays in the shared L3 while the GEMM reads it
+// (1-4 MiB measured alike; fewer, larger GEMM calls repack x less often).
+constexpr size_t kTileBytes = size_t(2) << 20;
+
+// One product through dequantized tiles: x (M, K) float, packed weights -> out (M, N) float.
+template <typename S>
+void qmm_gemm(const float* x, const uint32_t* w, const char* sc, const S* bi, size_t sb, float* out,
+              int M, int N, int K, bool transpose, const RowDequant<S>& dq,
+              std::vector<float>& buf) {
+  // Rows of the weight matrix as stored: N rows of K (transpose) or K rows of N.
+  int rows = transpose ? N : K, width = transpose ? K : N;
+  size_t wrow = size_t(width) * dq.bits / 32, srow = width / dq.gs;
+  int tile = int(std::max<size_t>(1, kTileBytes / (sizeof(float) * size_t(width))));
+  tile = std::min(tile, rows);
+  buf.resize(size_t(tile) * width);
+  float* b = buf.data();
+  for (int r0 = 0; r0 < rows; r0 += tile) {
+    int nt = std::min(tile, rows - r0);
+    cpu::parallel_for(size_t(nt), 4, [&](size_t a, size_t e) {
+      for (size_t r = a; r < e; ++r) {
+        size_t row = size_t(r0) + r;
+        dq(w + row * wrow, sc + row * srow * sb, bi ? bi + row * srow : nullptr, 0, width,
+           b + r * width);
+      }
+    });
+    if (transpose)  // out[:, r0:r0+nt] = x @ tile^T
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, nt, K, 1.f, x, K, b, K, 0.f, out + r0,
+                  N);
+    else  // out += x[:, r0:r0+nt] @ tile
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, nt, 1.f, x + r0, K, b, N,
+                  r0 == 0 ? 0.f : 1.f, out, N);
   }
 }
 
@@ -335,7 +412,7 @@ void qmm_impl(const std::vector<array>& in, array& out, QuantMode m, int gs, int
   const T* bp = affine ? in[3].data<T>() : nullptr;
   const T* xp = x.data<T>();
   const uint32_t* wp = w.data<uint32_t>();
-  std::vector<float> xf(x_stride), of(size_t(M) * N);
+  std::vector<float> xf(x_stride), of(size_t(M) * N), tile;
   // Column chunks: whole weight rows (transpose) or 32-aligned segments.
   int chunk = transpose ? 1 : 256;
   size_t nchunks = (size_t(N) + chunk - 1) / chunk;
@@ -347,13 +424,17 @@ void qmm_impl(const std::vector<array>& in, array& out, QuantMode m, int gs, int
     const uint32_t* wbp = wp + wb * w_stride;
     const char* sbp = sp + wb * s_stride * sb;
     const T* bbp = bp ? bp + wb * s_stride : nullptr;
-    cpu::parallel_for(nchunks, grain, [&](size_t c0, size_t c1) {
-      // A worker may get several chunks at once: the scratch holds all of them.
-      int n0 = int(c0 * chunk), n1 = int(std::min<size_t>(c1 * chunk, N));
-      std::vector<float> scratch(transpose ? K : n1 - n0);
-      qmm_cols<T>(xf.data(), wbp, sbp, bbp, sb, of.data(), M, N, K, transpose, dq, n0, n1,
-                  scratch.data());
-    });
+    if (M >= gemm_min_rows()) {
+      qmm_gemm<T>(xf.data(), wbp, sbp, bbp, sb, of.data(), M, N, K, transpose, dq, tile);
+    } else {
+      cpu::parallel_for(nchunks, grain, [&](size_t c0, size_t c1) {
+        // A worker may get several chunks at once: the scratch holds all of them.
+        int n0 = int(c0 * chunk), n1 = int(std::min<size_t>(c1 * chunk, N));
+        std::vector<float> scratch(transpose ? K : n1 - n0);
+        qmm_cols<T>(xf.data(), wbp, sbp, bbp, sb, of.data(), M, N, K, transpose, dq, n0, n1,
+                    scratch.data());
+      });
+    }
     T* ob = op + b * size_t(M) * N;
     for (size_t i = 0; i < of.size(); ++i) ob[i] = T(of[i]);
   }
@@ -385,7 +466,8 @@ void Quantize::eval_cpu(const std::vector<array>& inputs, std::vector<array>& ou
                          outputs[2].data<T>(), bits_, group_size_, n_groups);
     else
       quantize_fp<T>(w.data<T>(), outputs[0].data<uint32_t>(), outputs[1].data<uint8_t>(), mode_,
-                     bits_, group_size_, n_groups);
+                     bits_, group_size_, n_groups,
+                     inputs.size() > 1 ? inputs[1].data<float>() : nullptr);
   });
 }
 
@@ -395,8 +477,11 @@ void Dequantize::eval_cpu(const std::vector<array>& inputs, std::vector<array>& 
   out.set_data(allocator::malloc(out.nbytes()));
   by_float(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    dequantize_impl<T>(inputs[0], inputs[1], inputs.size() > 2 ? &inputs[2] : nullptr, out,
-                       mode_, group_size_, bits_);
+    bool affine = mode_ == QuantMode::Affine;
+    // The third input is affine's biases, or nvfp4's global scale.
+    float gmul = !affine && inputs.size() > 2 ? *inputs[2].data<float>() / (448.0f * 6.0f) : 1.0f;
+    dequantize_impl<T>(inputs[0], inputs[1], affine ? &inputs[2] : nullptr, out, mode_, group_size_,
+                       bits_, gmul);
   });
 }
 
@@ -414,8 +499,9 @@ void QuantizedMatmul::eval_cpu(const std::vector<array>& inputs, std::vector<arr
   int M = w.ndim() > 2 ? x.shape(-2) : (K ? int(x.size() / K) : (x.ndim() > 1 ? x.shape(-2) : 1));
   by_float(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    qmm_impl<T>(inputs, out, mode_, group_size_, bits_, transpose_, B, M,
-                [](size_t b) { return b; }, [&](size_t b) { return w.ndim() > 2 ? b : 0; });
+    qmm_impl<T>(
+        inputs, out, mode_, group_size_, bits_, transpose_, B, M, [](size_t b) { return b; },
+        [&](size_t b) { return w.ndim() > 2 ? b : 0; });
   });
 }
 
@@ -440,17 +526,17 @@ void GatherQMM::eval_cpu(const std::vector<array>& inputs, std::vector<array>& o
   const uint32_t* ri = rhs.data<uint32_t>();
   for (size_t i = 0; i < lhs.size(); ++i)
     if (li[i] >= bx || ri[i] >= bw)
-      throw std::out_of_range("[gather_qmm] Index " +
-                              std::to_string(li[i] >= bx ? li[i] : ri[i]) +
-                              " is out of bounds for the batch of " +
-                              (li[i] >= bx ? "x" : "w") + ".");
+      throw std::out_of_range("[gather_qmm] Index " + std::to_string(li[i] >= bx ? li[i] : ri[i]) +
+                              " is out of bounds for the batch of " + (li[i] >= bx ? "x" : "w") +
+                              ".");
   // The per-batch strides of w/scales are taken from their trailing matrices.
   std::vector<array> in(inputs.begin(), inputs.end() - 2);
   by_float(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
     // Force the batched form (x's matrices are (M, K) and w's are indexed).
-    qmm_impl<T>(in, out, mode_, group_size_, bits_, transpose_, lhs.size(), x.shape(-2),
-                [&](size_t b) { return size_t(li[b]); }, [&](size_t b) { return size_t(ri[b]); });
+    qmm_impl<T>(
+        in, out, mode_, group_size_, bits_, transpose_, lhs.size(), x.shape(-2),
+        [&](size_t b) { return size_t(li[b]); }, [&](size_t b) { return size_t(ri[b]); });
   });
 }
 
