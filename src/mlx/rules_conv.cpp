@@ -55,8 +55,7 @@ array conv_node(const array& in, const array& wt, const ConvGeo& g, Stream s) {
 }
 
 // A node whose paddings may be negative (see the header comment): `want` outputs per dim.
-array conv_node_sliced(const array& in, const array& wt, ConvGeo g, const Shape& want,
-                       Stream s) {
+array conv_node_sliced(const array& in, const array& wt, ConvGeo g, const Shape& want, Stream s) {
   size_t nd = in.ndim() - 2;
   Shape start(in.ndim(), 0);
   for (size_t i = 0; i < nd; ++i) {
@@ -77,6 +76,11 @@ array conv_node_sliced(const array& in, const array& wt, ConvGeo g, const Shape&
   return same ? out : slice(out, std::move(start), std::move(stop), s);
 }
 
+ConvGeo geo_of(const Convolution& c) {
+  return {c.kernel_strides(), c.padding_lo(), c.padding_hi(), c.kernel_dilation(),
+          c.input_dilation(), c.groups(),     c.flip()};
+}
+
 std::vector<int> iota_from(int a, int n) {
   std::vector<int> v(static_cast<size_t>(n));
   std::iota(v.begin(), v.end(), a);
@@ -87,8 +91,7 @@ std::vector<int> iota_from(int a, int n) {
 
 std::vector<array> Convolution::vjp(const std::vector<array>& primals,
                                     const std::vector<array>& cotangents,
-                                    const std::vector<int>& argnums,
-                                    const std::vector<array>&) {
+                                    const std::vector<int>& argnums, const std::vector<array>&) {
   const array& x = primals[0];
   const array& w = primals[1];
   const array& cot = cotangents[0];
@@ -197,8 +200,7 @@ std::vector<array> Convolution::jvp(const std::vector<array>& primals,
                                     const std::vector<array>& tangents,
                                     const std::vector<int>& argnums) {
   // Bilinear: conv(tx, w) + conv(x, tw).
-  ConvGeo g{kernel_strides_, padding_lo_, padding_hi_, kernel_dilation_, input_dilation_,
-            groups_, flip_};
+  ConvGeo g = geo_of(*this);
   std::optional<array> out;
   for (size_t i = 0; i < argnums.size(); ++i) {
     array t = argnums[i] == 0 ? conv_node(tangents[i], primals[1], g, stream())
@@ -210,8 +212,7 @@ std::vector<array> Convolution::jvp(const std::vector<array>& primals,
 
 Batched Convolution::vmap(const std::vector<array>& inputs, const std::vector<int>& axes) {
   Stream s = stream();
-  ConvGeo g{kernel_strides_, padding_lo_, padding_hi_, kernel_dilation_, input_dilation_,
-            groups_, flip_};
+  ConvGeo g = geo_of(*this);
   array x = inputs[0], w = inputs[1];
   int nd = x.ndim() - 2 - (axes[0] >= 0);
   if (axes[0] >= 0 && axes[0] != 0) x = moveaxis(x, axes[0], 0, s);
@@ -245,9 +246,7 @@ Batched Convolution::vmap(const std::vector<array>& inputs, const std::vector<in
 }
 
 std::vector<Shape> Convolution::output_shapes(const std::vector<array>& inputs) {
-  ConvGeo g{kernel_strides_, padding_lo_, padding_hi_, kernel_dilation_, input_dilation_,
-            groups_, flip_};
-  return {conv_shape(inputs[0].shape(), inputs[1].shape(), g)};
+  return {conv_shape(inputs[0].shape(), inputs[1].shape(), geo_of(*this))};
 }
 
 }  // namespace mlx::core

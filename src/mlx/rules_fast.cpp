@@ -96,8 +96,7 @@ array sdpa_composed(const std::vector<array>& in, float scale, bool causal, bool
   if (has_mask) {
     array m = in[3];
     if (rep > 1) m = unflatten(m, 1, {Nkv, rep}, s);
-    scores = m.dtype() == bool_ ? where(m, scores, lowest, s)
-                                : add(scores, astype(m, wdt, s), s);
+    scores = m.dtype() == bool_ ? where(m, scores, lowest, s) : add(scores, astype(m, wdt, s), s);
   }
   std::optional<array> p;
   if (!has_sinks) {
@@ -146,8 +145,10 @@ std::vector<array> RMSNorm::vjp(const std::vector<array>& primals,
       array dx = subtract(multiply(gw, n, s), multiply(multiply(x, t, s), n3, s), s);
       out.push_back(astype(dx, x0.dtype(), s));
     } else {
-      if (w0.ndim() == 0) out.push_back(zeros_like(w0, s));
-      else out.push_back(astype(sum_rows(multiply(g, multiply(x, n, s), s), s), w0.dtype(), s));
+      if (w0.ndim() == 0)
+        out.push_back(zeros_like(w0, s));
+      else
+        out.push_back(astype(sum_rows(multiply(g, multiply(x, n, s), s), s), w0.dtype(), s));
     }
   }
   return out;
@@ -218,9 +219,12 @@ std::vector<array> LayerNorm::vjp(const std::vector<array>& primals,
       out.push_back(astype(multiply(n, t, s), x0.dtype(), s));
     } else {
       const array& p = primals[a];
-      if (p.ndim() == 0) out.push_back(zeros_like(p, s));
-      else if (a == 1) out.push_back(astype(sum_rows(multiply(g, xh, s), s), p.dtype(), s));
-      else out.push_back(astype(sum_rows(g, s), p.dtype(), s));
+      if (p.ndim() == 0)
+        out.push_back(zeros_like(p, s));
+      else if (a == 1)
+        out.push_back(astype(sum_rows(multiply(g, xh, s), s), p.dtype(), s));
+      else
+        out.push_back(astype(sum_rows(g, s), p.dtype(), s));
     }
   }
   return out;
@@ -244,8 +248,8 @@ std::vector<array> LayerNorm::jvp(const std::vector<array>& primals,
       if (argnums[i] == 1) return multiply(t, xh, s);
       // d xh = n (tc - xh mean(xh tc)), tc = t - mean(t)
       array tc = subtract(t, mean(t, last, true, s), s);
-      array dxh = multiply(n, subtract(tc, multiply(xh, mean(multiply(xh, tc, s), last, true, s),
-                                                    s), s), s);
+      array dxh = multiply(
+          n, subtract(tc, multiply(xh, mean(multiply(xh, tc, s), last, true, s), s), s), s);
       return multiply(w, dxh, s);
     }();
     out = out ? add(*out, d, s) : d;
@@ -259,9 +263,9 @@ Batched LayerNorm::vmap(const std::vector<array>& inputs, const std::vector<int>
   Dtype dt = x.dtype();
   if (axes[1] < 0 && axes[2] < 0) {
     Shape sh = x.shape();
-    return {{array(std::move(sh), dt, std::make_shared<LayerNorm>(s, eps_),
-                   {x, inputs[1], inputs[2]})},
-            {ax}};
+    return {
+        {array(std::move(sh), dt, std::make_shared<LayerNorm>(s, eps_), {x, inputs[1], inputs[2]})},
+        {ax}};
   }
   // A batched weight or bias: normalise without them, then apply them as (V, 1.., D).
   if (ax > 0) x = moveaxis(x, ax, 0, s);
@@ -284,8 +288,8 @@ std::vector<Shape> LayerNorm::output_shapes(const std::vector<array>& inputs) {
 // ---- RoPE ------------------------------------------------------------------------------------
 
 std::vector<array> RoPE::vjp(const std::vector<array>& primals,
-                             const std::vector<array>& cotangents,
-                             const std::vector<int>& argnums, const std::vector<array>&) {
+                             const std::vector<array>& cotangents, const std::vector<int>& argnums,
+                             const std::vector<array>&) {
   if (argnums.size() > 1 || argnums[0] != 0)
     throw std::invalid_argument("[RoPE::vjp] vjp for offset or frequencies not supported");
   // The rotation is orthogonal: its transpose is the inverse rotation.
@@ -298,8 +302,7 @@ std::vector<array> RoPE::vjp(const std::vector<array>& primals,
                 std::move(in))};
 }
 
-std::vector<array> RoPE::jvp(const std::vector<array>& primals,
-                             const std::vector<array>& tangents,
+std::vector<array> RoPE::jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
                              const std::vector<int>& argnums) {
   if (argnums.size() > 1 || argnums[0] != 0)
     throw std::invalid_argument("[RoPE::jvp] jvp for offset or frequencies not supported");
@@ -391,8 +394,7 @@ std::vector<array> ScaledDotProductAttention::vjp(const std::vector<array>& prim
   auto fun = [&](const std::vector<array>& xs) {
     std::vector<array> in = primals;
     for (size_t i = 0; i < argnums.size(); ++i) in[argnums[i]] = xs[i];
-    return std::vector<array>{
-        sdpa_composed(in, scale_, causal_, has_mask_, has_sinks_, stream())};
+    return std::vector<array>{sdpa_composed(in, scale_, causal_, has_mask_, has_sinks_, stream())};
   };
   return mlx::core::vjp(fun, sel, cotangents).second;
 }
@@ -405,8 +407,7 @@ std::vector<array> ScaledDotProductAttention::jvp(const std::vector<array>& prim
   auto fun = [&](const std::vector<array>& xs) {
     std::vector<array> in = primals;
     for (size_t i = 0; i < argnums.size(); ++i) in[argnums[i]] = xs[i];
-    return std::vector<array>{
-        sdpa_composed(in, scale_, causal_, has_mask_, has_sinks_, stream())};
+    return std::vector<array>{sdpa_composed(in, scale_, causal_, has_mask_, has_sinks_, stream())};
   };
   return mlx::core::jvp(fun, sel, tangents).second;
 }
@@ -435,8 +436,7 @@ Batched ScaledDotProductAttention::vmap(const std::vector<array>& inputs,
   int B = V > 0 ? in[0].shape(0) / V : 0;
   Dtype dt = in[0].dtype();
   array out(std::move(sh), dt,
-            std::make_shared<ScaledDotProductAttention>(s, scale_, causal_, has_mask_,
-                                                        has_sinks_),
+            std::make_shared<ScaledDotProductAttention>(s, scale_, causal_, has_mask_, has_sinks_),
             std::move(in));
   return {{unflatten(out, 0, {V, B}, s)}, {0}};
 }

@@ -125,6 +125,7 @@ const add = (name, grad, vmap) => T.set(name, { grad, vmap });
     [g, [x, w, b]],
     [(x) => mx.fast.layer_norm(x, null, null, 1e-4), [rand([3, 5])]],
     [(x, w) => mx.fast.layer_norm(x, w, null, 1e-5), [rand([6]), rand([6])]],
+    [(x, b) => mx.fast.layer_norm(x, null, b, 1e-5), [rand([2, 6]), rand([6])]],
   ], [[g, [x, w, b], [[0, null, null], [3, null, null], [null, 0, null], [null, null, 0], [1, 1, 0]]]]);
 }
 {
@@ -219,7 +220,10 @@ const add = (name, grad, vmap) => T.set(name, { grad, vmap });
   const a = rand([33, 34]), b = rand([34, 3]);
   const ml = mx.array([[true, false], [true, true]]), mo = mx.array([[true], [false]]);
   const g = (a, b) => mx.block_masked_mm(a, b, 32, mo, ml);
-  add('block_masked_mm', [[g, [a, b]], [(a, b) => mx.block_masked_mm(a, b), [rand([2, 3]), rand([3, 2])]]],
+  // float masks scale the blocks and are differentiated too (as MLX's BlockMaskedMM::vjp)
+  const gf = (a, b, mo, ml, mr) => mx.block_masked_mm(a, b, 32, mo, ml, mr);
+  add('block_masked_mm', [[g, [a, b]], [(a, b) => mx.block_masked_mm(a, b), [rand([2, 3]), rand([3, 2])]],
+    [gf, [rand([33, 20]), rand([20, 40]), rand([2, 2]), rand([2, 1]), rand([1, 2])]]],
     [[g, [a, b], [[0, null], [null, 1]]]]);
 }
 {
