@@ -400,14 +400,26 @@ test('second derivatives: the rules are differentiable again', () => {
   const k = rand([1, 2, 3, 2]), v = rand([1, 2, 3, 2]);
   const gatt = (q) => mx.grad((y) => mx.sum(mx.square(mx.fast.scaled_dot_product_attention(y, k, v, { scale: 1 }))))(q);
   checkDerivatives(gatt, [rand([1, 2, 2, 2])]);
-  // vmap of a gradient: per-example gradients of a convolution
-  const xs = rand([3, 1, 5, 2]);
-  const per = mx.vmap((x) => mx.grad((u) => mx.sum(mx.square(mx.conv1d(x, u))))(w))(xs);
-  for (let i = 0; i < 3; i++) {
-    const r = mx.grad((u) => mx.sum(mx.square(mx.conv1d(mx.take(xs, i, 0), u))))(w);
-    const a = f64(mx.take(per, i, 0)), b = f64(r);
-    for (let j = 0; j < a.length; j++) assert.ok(Math.abs(a[j] - b[j]) < 1e-9 * (1 + Math.abs(b[j])));
-  }
+});
+
+test('vmap of gradients (per-example gradients) equals the loop', () => {
+  const perExample = (name, loss, w, xs) => {
+    const per = mx.vmap((x) => mx.grad((u) => loss(x, u))(w))(xs);
+    for (let i = 0; i < xs.shape[0]; i++) {
+      const r = f64(mx.grad((u) => loss(mx.take(xs, i, 0), u))(w)), a = f64(mx.take(per, i, 0));
+      for (let j = 0; j < a.length; j++) assert.ok(Math.abs(a[j] - r[j]) <= 1e-12 * (1 + Math.abs(r[j])), `${name} ${i} ${j}`);
+    }
+  };
+  const k = rand([1, 2, 3, 2]), v = rand([1, 2, 3, 2]);
+  perExample('sdpa', (x, q) => mx.sum(mx.square(mx.fast.scaled_dot_product_attention(q, mx.multiply(k, x), v, { scale: 1, mask: 'causal' }))),
+    rand([1, 2, 3, 2]), rand([3, 1, 2, 3, 2]));
+  perExample('layer_norm', (x, w) => mx.sum(mx.sin(mx.fast.layer_norm(x, w, null, 1e-5))), rand([4]), rand([3, 2, 4]));
+  perExample('rms_norm', (x, w) => mx.sum(mx.sin(mx.fast.rms_norm(x, w, 1e-5))), rand([4]), rand([3, 2, 4]));
+  perExample('rope', (x, u) => mx.sum(mx.multiply(mx.fast.rope(u, 4, { traditional: false, base: 10, scale: 1, offset: 1 }), x)),
+    rand([1, 2, 3, 4]), rand([3, 1, 2, 3, 4]));
+  perExample('conv2d', (x, w) => mx.sum(mx.square(mx.conv2d(x, w, { groups: 2, padding: 1 }))), rand([4, 2, 2, 2]), rand([3, 1, 4, 4, 4]));
+  perExample('conv1d', (x, w) => mx.sum(mx.square(mx.conv1d(x, w))), rand([2, 3, 2]), rand([3, 1, 5, 2]));
+  perExample('hadamard', (x, u) => mx.sum(mx.multiply(mx.hadamard_transform(u), x)), rand([2, 20]), rand([3, 2, 20]));
 });
 
 test('empty inputs, outputs and key sequences give zero gradients of the right shapes', () => {
