@@ -5,7 +5,8 @@
 // has no derivative for offset or freqs, and attention differentiates its unfused composition
 // (MLX's fallback, the path MLX's CPU back-end always takes) for q, k, v, an additive mask and
 // sinks. vmap rules fold the batch into the primitive where they can (a leading dim, the batch
-// of rope's offsets, attention's B); a batched weight/bias or sinks go through ops instead.
+// of rope's offsets, attention's B); a batched weight/bias, rope frequencies or attention sinks
+// go through ops instead.
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -121,6 +122,49 @@ array sdpa_composed(const std::vector<array>& in, float scale, bool causal, bool
   array out = matmul(*p, v, s);
   if (rep > 1) out = flatten(out, 1, 2, s);
   return astype(out, odt, s);
+}
+
+// MLX's rope fallback for x (V, B, ..., T, D) with offsets (V, B) and frequencies (V, dims / 2)
+// per batch element: angles (t + offset) * scale / freq in float32, cos/sin in x's dtype.
+array rope_composed(const array& x, const array& offset, const array& freqs, int dims,
+                    bool traditional, float scale, bool forward, Stream s) {
+  int r = x.ndim(), V = x.shape(0), T = x.shape(-2), D = x.shape(-1);
+  int half = dims / 2;
+  Shape osh(size_t(r), 1);
+  osh[0] = V;
+  osh[1] = x.shape(1);
+  array pos = add(reshape(arange(0.0, double(T), 1.0, float32, s), {T, 1}, s),
+                  reshape(astype(offset, float32, s), osh, s), s);
+  pos = multiply(pos, array(scale, float32), s);  // (V, B, 1.., T, 1)
+  Shape fsh(size_t(r), 1);
+  fsh[0] = V;
+  fsh.back() = half;
+  array theta = multiply(pos, reciprocal(reshape(astype(freqs, float32, s), fsh, s), s), s);
+  array c = astype(cos(theta, s), x.dtype(), s), sn = astype(sin(theta, s), x.dtype(), s);
+  Shape start(size_t(r), 0), stop = x.shape(), step(size_t(r), 1);
+  auto part = [&](int a, int b, int st) {
+    Shape lo = start, hi = stop, sp = step;
+    lo.back() = a;
+    hi.back() = b;
+    sp.back() = st;
+    return slice(x, lo, hi, sp, s);
+  };
+  array x1 = traditional ? part(0, dims, 2) : part(0, half, 1);
+  array x2 = traditional ? part(1, dims, 2) : part(half, dims, 1);
+  array o1 = forward ? subtract(multiply(x1, c, s), multiply(x2, sn, s), s)
+                     : add(multiply(x1, c, s), multiply(x2, sn, s), s);
+  array o2 = forward ? add(multiply(x1, sn, s), multiply(x2, c, s), s)
+                     : subtract(multiply(x2, c, s), multiply(x1, sn, s), s);
+  std::vector<array> outs;
+  if (traditional) {
+    Shape sh = x.shape();
+    sh.back() = dims;
+    outs.push_back(reshape(stack({o1, o2}, -1, s), sh, s));
+  } else {
+    outs = {o1, o2};
+  }
+  if (dims < D) outs.push_back(part(dims, D, 1));
+  return concatenate(outs, -1, s);
 }
 
 }  // namespace
@@ -329,24 +373,14 @@ Batched RoPE::vmap(const std::vector<array>& inputs, const std::vector<int>& axe
   int ax = axes[0], ao = axes[1];
   bool has_freqs = inputs.size() == 3;
   if (has_freqs && axes[2] >= 0) {
-    // Batched frequencies: one rotation per batch element (they change the tables).
+    // Batched frequencies change the cos/sin tables: MLX's composition, batch in front.
     int V = inputs[2].shape(axes[2]);
-    std::vector<array> outs;
-    for (int i = 0; i < V; ++i) {
-      std::vector<array> in;
-      for (size_t j = 0; j < inputs.size(); ++j) {
-        if (axes[j] < 0) {
-          in.push_back(inputs[j]);
-          continue;
-        }
-        Shape start(size_t(inputs[j].ndim()), 0), stop = inputs[j].shape();
-        start[axes[j]] = i;
-        stop[axes[j]] = i + 1;
-        in.push_back(squeeze(slice(inputs[j], start, stop, s), {axes[j]}, s));
-      }
-      outs.push_back(node(std::move(in)));
-    }
-    return {{stack(outs, 0, s)}, {0}};
+    array x = batch_front(x0, ax, V, s);  // (V, B, ..., T, D)
+    int B = x.shape(1);
+    array off = ao >= 0 ? batch_front(off0, ao, V, s) : expand_dims(off0, {0}, s);
+    off = broadcast_to(reshape(off, {off.shape(0), -1}, s), {V, B}, s);
+    array fr = batch_front(inputs[2], axes[2], V, s);  // (V, dims / 2)
+    return {{rope_composed(x, off, fr, dims_, traditional_, scale_, forward_, s)}, {0}};
   }
   std::vector<array> rest(inputs.begin() + 2, inputs.end());
   if (ao < 0) {

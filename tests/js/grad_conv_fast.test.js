@@ -150,6 +150,8 @@ const add = (name, grad, vmap) => T.set(name, { grad, vmap });
     // batched frequencies
     [(x, f) => mx.fast.rope(x, 8, { traditional: false, base: null, scale: 1, offset: 1, freqs: f }),
       [x, freqs], [[null, 0], [1, 0]]],
+    [(x, f, o) => mx.fast.rope(x, 6, { traditional: true, base: null, scale: 0.5, offset: o, freqs: f }),
+      [x, mx.array([2, 9, 70], mx.float32), offs], [[null, 0, null], [0, 0, 0], [2, 1, 1], [-1, 0, null]]],
   ]);
 }
 {
@@ -403,11 +405,11 @@ test('second derivatives: the rules are differentiable again', () => {
 });
 
 test('vmap of gradients (per-example gradients) equals the loop', () => {
-  const perExample = (name, loss, w, xs) => {
+  const perExample = (name, loss, w, xs, tol = 1e-12) => {
     const per = mx.vmap((x) => mx.grad((u) => loss(x, u))(w))(xs);
     for (let i = 0; i < xs.shape[0]; i++) {
       const r = f64(mx.grad((u) => loss(mx.take(xs, i, 0), u))(w)), a = f64(mx.take(per, i, 0));
-      for (let j = 0; j < a.length; j++) assert.ok(Math.abs(a[j] - r[j]) <= 1e-12 * (1 + Math.abs(r[j])), `${name} ${i} ${j}`);
+      for (let j = 0; j < a.length; j++) assert.ok(Math.abs(a[j] - r[j]) <= tol * (1 + Math.abs(r[j])), `${name} ${i} ${j}: ${a[j]} vs ${r[j]}`);
     }
   };
   const k = rand([1, 2, 3, 2]), v = rand([1, 2, 3, 2]);
@@ -417,6 +419,10 @@ test('vmap of gradients (per-example gradients) equals the loop', () => {
   perExample('rms_norm', (x, w) => mx.sum(mx.sin(mx.fast.rms_norm(x, w, 1e-5))), rand([4]), rand([3, 2, 4]));
   perExample('rope', (x, u) => mx.sum(mx.multiply(mx.fast.rope(u, 4, { traditional: false, base: 10, scale: 1, offset: 1 }), x)),
     rand([1, 2, 3, 4]), rand([3, 1, 2, 3, 4]));
+  // the inverse rotation (rope's vjp) with batched frequencies
+  const cr = rand([1, 2, 3, 8]);
+  perExample('rope freqs', (f, u) => mx.sum(mx.multiply(mx.fast.rope(u, 8, { traditional: false, base: null, scale: 1, offset: 2, freqs: f }), cr)),
+    rand([1, 2, 3, 8]), mx.array([[1, 2, 3, 4], [5, 6, 7, 8], [0.5, 9, 30, 100]], mx.float32), 1e-6);
   perExample('conv2d', (x, w) => mx.sum(mx.square(mx.conv2d(x, w, { groups: 2, padding: 1 }))), rand([4, 2, 2, 2]), rand([3, 1, 4, 4, 4]));
   perExample('conv1d', (x, w) => mx.sum(mx.square(mx.conv1d(x, w))), rand([2, 3, 2]), rand([3, 1, 5, 2]));
   perExample('hadamard', (x, u) => mx.sum(mx.multiply(mx.hadamard_transform(u), x)), rand([2, 20]), rand([3, 2, 20]));
