@@ -353,6 +353,43 @@ test('hand-worked values: scatter-add of a gather, set, at.maximum ties, masked 
   assert.deepEqual(jt[0].tolist(), [3, 4]);
 });
 
+test('size-0 dims, integer and bool arrays, a batch of one, the stream argument', () => {
+  const zeros = (x) => Array.from(f64(x)).every((v) => v === 0);
+  // Size-0 results and inputs: gradients of the right shape, all zero.
+  const a = rand([3, 2]);
+  for (const [name, f] of [
+    ['get', (x) => x.get('2:0')],
+    ['take', (x) => mx.take(x, mx.array([], mx.int32), 0)],
+    ['slice', (x) => mx.slice(x, I([1]), [0], [0, 2])],
+    ['at', (x) => x.at(mx.array([], mx.int32)).add(1)],
+  ]) {
+    const g = mx.grad((x) => mx.sum(mx.multiply(f(x), 2)))(a);
+    assert.deepEqual(g.shape, [3, 2], name);
+    assert.ok(name === 'at' ? Array.from(f64(g)).every((v) => v === 2) : zeros(g), name);
+  }
+  const [, gc] = mx.vjp((x, y) => mx.concatenate([x, y], 0), [a, mx.zeros([0, 2], mx.float64)], [mx.ones([3, 2], mx.float64)]);
+  assert.deepEqual(gc[1].shape, [0, 2]);
+  assert.deepEqual(gc[0].tolist(), [[1, 1], [1, 1], [1, 1]]);
+  const gp = mx.grad((x) => mx.sum(mx.pad(x, 1)))(mx.zeros([0, 2], mx.float64));
+  assert.deepEqual(gp.shape, [0, 2]);
+  // Integer and bool arrays through the batched gather/scatter rules.
+  const ints = mx.array([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]], mx.int32);
+  checkVmap((x, i) => mx.take(x, i, 0), [ints, I([[3, 0], [1, 1], [2, 2]])], [0, 0], 'take int32');
+  checkVmap((x) => x.at(I([0, 0])).add(7), [ints], [1], 'at.add int32');
+  const bools = mx.array([[true, false, true], [false, false, true]]);
+  checkVmap((x) => setOn(x, I([2]), false), [bools], [0], 'set bool');
+  checkVmap((x) => mx.pad(x, [[1, 1]], { mode: 'reflect' }), [bools], [1], 'pad bool');
+  // A batch of one.
+  checkVmap((x, i) => mx.take_along_axis(x, i, 0), [rand([1, 3]), I([[2, 0, 1, 1]])], [0, 0], 'batch of one');
+  // The stream argument: the rules run on the primitive's stream.
+  const g = mx.grad((x) => mx.sum(mx.take(x, I([1, 1]), 0, { stream: mx.cpu })))(a);
+  assert.deepEqual(g.tolist(), [[0, 0], [2, 2], [0, 0]]);
+  // jvp of the pad constant alone: the border moves with it.
+  const [, jp] = mx.jvp((v) => mx.pad(mx.ones([2], mx.float64), 1, { constant_values: v }), [mx.array(3, mx.float64)],
+    [mx.array(0.5, mx.float64)]);
+  assert.deepEqual(jp[0].tolist(), [0.5, 0, 0, 0.5]);
+});
+
 test('index arguments on the differentiated path raise MLX\'s error; stop_gradient lets the gradient through', () => {
   const x = mx.array([0.3, 0.1, 0.2], mx.float32);
   const cases = [
