@@ -92,4 +92,8 @@ class RandomSample : public UnaryPrimitive {
   void require_shape() const;
 };
 
+// d out / d lower (arg 1) or d upper (arg 2), elementwise, of the TruncNormal sample `out` of
+// the inputs `primals` (rules_random.cpp).
+array trunc_normal_partial(int arg, const std::vector<array>& primals, const array& out, Stream s);
+
 }  // namespace mlx::core

@@ -162,6 +162,9 @@ std::vector<array> RandomSample::vjp(const std::vector<array>& primals,
       out.push_back(reshape(astype(g, p.dtype(), s), p.shape(), s));
     } else if (arg == 0 || kind_ == RandomKind::Bernoulli || kind_ == RandomKind::RandInt) {
       out.push_back(zeros_like(p, s));
+    } else if (kind_ == RandomKind::TruncNormal) {
+      // MLX's clip(sqrt2 erfinv(uniform(erf(lo / sqrt2), erf(hi / sqrt2)))): rules_random.cpp.
+      out.push_back(multiply(ct, trunc_normal_partial(arg, primals, outputs[0], s), s));
     } else {
       return Primitive::vjp(primals, cotangents, argnums, outputs);
     }

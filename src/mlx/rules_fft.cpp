@@ -1,11 +1,12 @@
 // vjp, jvp and vmap rules (and output shapes) of the FFT primitive (primitives_fft.h). The
-// transforms are linear, so the jvp is the same transform of the tangent. The vjp is the
-// transpose (MLX's convention for complex cotangents: J^T c, no conjugation), built from FFT
-// nodes: a complex transform is symmetric; rfft's transpose zero pads the half spectrum to n
-// (the node pads it) and keeps the real part; irfft's is the conjugated half spectrum of the
-// cotangent, each bin weighted by the number of bins of the full spectrum it stands for (2,
-// or 1 for the DC and, n even, Nyquist bins). The node's own truncation or padding of the
-// input to n is undone last (a slice or zero padding back to the input's extents).
+// transforms are linear, so the jvp is the same transform of the tangent. The vjp follows MLX
+// 0.32's convention for complex cotangents (PyTorch's: the cotangent is dL/dz*, the vjp applies
+// the conjugate transpose J^H), built from FFT nodes with the same scale: a complex transform's
+// is the transform in the other direction; rfft's zero pads the half spectrum to n (the node
+// pads it), transforms it backwards and keeps the real part; irfft's is the half spectrum of
+// the cotangent with each bin weighted by the number of bins of the full spectrum it stands for
+// (2, or 1 for the DC and, n even, Nyquist bins). The node's own truncation or zero padding of
+// the input to n is undone last (a slice, or zero padding back to the input's extents).
 #include <stdexcept>
 
 #include "autograd.h"
@@ -71,13 +72,13 @@ std::vector<array> FFT::vjp(const std::vector<array>& primals,
   const array& c = cotangents[0];
   array g(0.0f);
   if (!real_) {
-    g = fft_node(astype(c, complex64, s), axes_, n_, inverse_, false, scale_, s);
+    g = fft_node(astype(c, complex64, s), axes_, n_, !inverse_, false, scale_, s);
     if (x.dtype() != complex64) g = mlx::core::real(g, s);
   } else if (!inverse_) {
-    g = mlx::core::real(fft_node(astype(c, complex64, s), axes_, n_, false, false, scale_, s), s);
+    g = mlx::core::real(fft_node(astype(c, complex64, s), axes_, n_, true, false, scale_, s), s);
   } else {
     g = fft_node(astype(c, float32, s), axes_, n_, false, true, scale_, s);
-    g = multiply(conjugate(g, s), half_spectrum_weights(n_.back(), axes_.back(), g.ndim()), s);
+    g = multiply(g, half_spectrum_weights(n_.back(), axes_.back(), g.ndim()), s);
   }
   return {fit_to(g, x, axes_, s)};
 }
@@ -98,8 +99,15 @@ Batched FFT::vmap(const std::vector<array>& inputs, const std::vector<int>& axes
   return {{fft_node(inputs[0], fft_axes, n_, inverse_, real_, scale_, stream())}, {bax}};
 }
 
+// The lengths are fixed at the trace: other extents along the transformed axes (which the node
+// would truncate or pad to the traced lengths) are not inferred.
 std::vector<Shape> FFT::output_shapes(const std::vector<array>& inputs) {
-  return {fft_out_shape(inputs[0].shape(), axes_, n_, inverse_, real_)};
+  const Shape& in = inputs[0].shape();
+  for (size_t i = 0; i < axes_.size(); ++i) {
+    int want = real_ && inverse_ && i + 1 == axes_.size() ? n_[i] / 2 + 1 : n_[i];
+    if (in[axes_[i]] != want) return Primitive::output_shapes(inputs);
+  }
+  return {fft_out_shape(in, axes_, n_, inverse_, real_)};
 }
 
 }  // namespace mlx::core
