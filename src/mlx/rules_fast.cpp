@@ -1,8 +1,9 @@
 // vjp, jvp and vmap rules (and shapeless output shapes) of the fast primitives
 // (primitives_fast.h). As MLX: rms_norm and layer_norm differentiate with the closed forms of
 // MLX's RMSNormVJP / LayerNormVJP fallbacks (written with ops, so they can be differentiated
-// again), rope's vjp is the inverse rotation (the same primitive with forward flipped) and it
-// has no derivative for offset or freqs, and attention differentiates its unfused composition
+// again); rope's derivative in x is the inverse rotation (the same primitive with forward
+// flipped), in freqs that of MLX's composition (what MLX's CPU back-end differentiates), and
+// offset has none (MLX's RoPE::vjp error); attention differentiates its unfused composition
 // (MLX's fallback, the path MLX's CPU back-end always takes) for q, k, v, an additive mask and
 // sinks. vmap rules fold the batch into the primitive where they can (a leading dim, the batch
 // of rope's offsets, attention's B); a batched weight/bias, rope frequencies or attention sinks
@@ -331,32 +332,78 @@ std::vector<Shape> LayerNorm::output_shapes(const std::vector<array>& inputs) {
 
 // ---- RoPE ------------------------------------------------------------------------------------
 
+namespace {
+
+// MLX's composition for one rope call (x (B, ..., T, D), offset 1 or B values, freqs (dims/2)):
+// what its CPU back-end differentiates for the frequencies.
+array rope_single(const array& x, const array& offset, const array& freqs, int dims,
+                  bool traditional, float scale, bool forward, Stream s) {
+  array off = broadcast_to(reshape(offset, {1, -1}, s), {1, x.shape(0)}, s);
+  array y = rope_composed(expand_dims(x, {0}, s), off, expand_dims(freqs, {0}, s), dims,
+                          traditional, scale, forward, s);
+  return squeeze(y, {0}, s);
+}
+
+}  // namespace
+
 std::vector<array> RoPE::vjp(const std::vector<array>& primals,
                              const std::vector<array>& cotangents, const std::vector<int>& argnums,
                              const std::vector<array>&) {
-  if (argnums.size() > 1 || argnums[0] != 0)
-    throw std::invalid_argument("[RoPE::vjp] vjp for offset or frequencies not supported");
-  // The rotation is orthogonal: its transpose is the inverse rotation.
-  std::vector<array> in = primals;
-  in[0] = cotangents[0];
-  Shape sh = in[0].shape();
-  Dtype dt = in[0].dtype();
-  return {array(std::move(sh), dt,
-                std::make_shared<RoPE>(stream(), dims_, traditional_, base_, scale_, !forward_),
-                std::move(in))};
+  for (int a : argnums)
+    if (a == 1)
+      throw std::invalid_argument("[RoPE::vjp] vjp for offset or frequencies not supported");
+  Stream s = stream();
+  std::vector<array> out;
+  for (int a : argnums) {
+    if (a == 0) {
+      // The rotation is orthogonal: its transpose is the inverse rotation.
+      std::vector<array> in = primals;
+      in[0] = cotangents[0];
+      Shape sh = in[0].shape();
+      Dtype dt = in[0].dtype();
+      out.push_back(array(std::move(sh), dt,
+                          std::make_shared<RoPE>(s, dims_, traditional_, base_, scale_, !forward_),
+                          std::move(in)));
+    } else {
+      // The frequencies: through MLX's composition (as its CPU back-end does).
+      auto fun = [&](const std::vector<array>& f) {
+        return std::vector<array>{
+            rope_single(primals[0], primals[1], f[0], dims_, traditional_, scale_, forward_, s)};
+      };
+      out.push_back(mlx::core::vjp(fun, {primals[2]}, cotangents).second[0]);
+    }
+  }
+  return out;
 }
 
 std::vector<array> RoPE::jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
                              const std::vector<int>& argnums) {
-  if (argnums.size() > 1 || argnums[0] != 0)
-    throw std::invalid_argument("[RoPE::jvp] jvp for offset or frequencies not supported");
-  std::vector<array> in = primals;
-  in[0] = tangents[0];
-  Shape sh = in[0].shape();
-  Dtype dt = in[0].dtype();
-  return {array(std::move(sh), dt,
-                std::make_shared<RoPE>(stream(), dims_, traditional_, base_, scale_, forward_),
-                std::move(in))};
+  for (int a : argnums)
+    if (a == 1)
+      throw std::invalid_argument("[RoPE::jvp] jvp for offset or frequencies not supported");
+  Stream s = stream();
+  std::optional<array> out;
+  for (size_t i = 0; i < argnums.size(); ++i) {
+    array d = [&] {
+      if (argnums[i] == 0) {
+        // Linear in x: the same rotation of the tangent.
+        std::vector<array> in = primals;
+        in[0] = tangents[i];
+        Shape sh = in[0].shape();
+        Dtype dt = in[0].dtype();
+        return array(std::move(sh), dt,
+                     std::make_shared<RoPE>(s, dims_, traditional_, base_, scale_, forward_),
+                     std::move(in));
+      }
+      auto fun = [&](const std::vector<array>& f) {
+        return std::vector<array>{
+            rope_single(primals[0], primals[1], f[0], dims_, traditional_, scale_, forward_, s)};
+      };
+      return mlx::core::jvp(fun, {primals[2]}, {tangents[i]}).second[0];
+    }();
+    out = out ? add(*out, d, s) : d;
+  }
+  return {*out};
 }
 
 Batched RoPE::vmap(const std::vector<array>& inputs, const std::vector<int>& axes) {

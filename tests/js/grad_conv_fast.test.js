@@ -442,16 +442,17 @@ test('empty inputs, outputs and key sequences give zero gradients of the right s
   assert.ok(f64(g[0]).every((v) => v === 0));
 });
 
-test('rope: no derivative for offset or freqs (MLX\'s message)', () => {
+test('rope: no derivative for offset (MLX\'s message); freqs through MLX\'s composition', () => {
   const x = rand([1, 2, 3, 4]), cot = rand([1, 2, 3, 4]);
   const off = mx.array(2, mx.int32);
-  throwsWith(() => mx.vjp((x, o) => mx.fast.rope(x, 4, { traditional: false, base: 10, scale: 1, offset: o }), [x, off], [cot]),
-    Error, /\[RoPE::vjp\] vjp for offset or frequencies not supported/);
-  const fr = mx.array([1, 2], mx.float32);
-  throwsWith(() => mx.vjp((f) => mx.fast.rope(x, 4, { traditional: false, base: null, scale: 1, offset: 0, freqs: f }), [fr], [cot]),
-    Error, /\[RoPE::vjp\] vjp for offset or frequencies not supported/);
-  throwsWith(() => mx.jvp((f) => mx.fast.rope(x, 4, { traditional: false, base: null, scale: 1, offset: 0, freqs: f }), [fr], [fr]),
-    Error, /\[RoPE::jvp\] jvp for offset or frequencies not supported/);
+  const withOffset = (x, o) => mx.fast.rope(x, 4, { traditional: false, base: 10, scale: 1, offset: o });
+  throwsWith(() => mx.vjp(withOffset, [x, off], [cot]), Error, /\[RoPE::vjp\] vjp for offset or frequencies not supported/);
+  throwsWith(() => mx.jvp(withOffset, [x, off], [x, off]), Error, /\[RoPE::jvp\] jvp for offset or frequencies not supported/);
+  // freqs: the angles are float32, so float32 steps and tolerances
+  for (const traditional of [false, true]) {
+    const f = (x, fr) => mx.fast.rope(x, 4, { traditional, base: null, scale: 0.7, offset: mx.array([1, 3], mx.int32), freqs: fr });
+    checkDerivatives(f, [rand([2, 2, 3, 6]), mx.array([1.5, 4], mx.float64)], { rtol: 2e-3, atol: 2e-4, h: 1e-3 });
+  }
 });
 
 test('shapeless compile infers the output shapes of conv and fast nodes', () => {
