@@ -1,5 +1,6 @@
 // Primitives of ops_contract.cpp: the Walsh-Hadamard transform. Its CPU kernel is in
-// backend/cpu/contract.cpp; its transform rules (it is its own transpose) in ops_contract.cpp.
+// backend/cpu/contract.cpp; its transform rules in ops_contract.cpp (the vjp applies the
+// transpose, H_m^T (x) H_2^k: H_20 and H_28 are not symmetric).
 #pragma once
 
 #include "primitives.h"
