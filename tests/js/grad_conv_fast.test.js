@@ -24,8 +24,12 @@ const NAMES = [...require('../../lib/conv').NAMES, ...require('../../lib/fast').
   ...require('../../lib/ops_contract').NAMES];
 
 // `a` and two more random arrays of its shape, stacked along `ax` (a batch of 3).
-// Integer arrays (rope offsets) get a + 1 and a + 2.
-const another = (a, k) => (a.dtype === mx.int32 ? mx.add(a, mx.array(k, mx.int32)) : rand(a.shape).astype(a.dtype));
+// Integer arrays (rope offsets) get a + 1 and a + 2, boolean masks other random masks.
+const another = (a, k) => {
+  if (a.dtype === mx.int32) return mx.add(a, mx.array(k, mx.int32));
+  if (a.dtype === mx.bool_) return mx.greater(rand(a.shape), -0.3);
+  return rand(a.shape).astype(a.dtype);
+};
 const bat = (a, ax) => mx.stack([a, another(a, 1), another(a, 2)], ax);
 const batched = (xs, axes) => xs.map((x, i) => (axes[i] === null ? x : bat(x, axes[i])));
 
@@ -179,6 +183,7 @@ const add = (name, grad, vmap) => T.set(name, { grad, vmap });
     [all, [q, k, v, addMask, sinks], [[0, null, null, null, null], [null, null, null, 0, null],
       [1, 0, null, 2, null], [null, null, null, null, 0], [4, 1, 0, null, 1]]],
     [sdpa({ mask: boolMask }), [q, k, v], [[0, 0, 0], [null, 1, null]]],
+    [withMask, [q, k, v, mx.greater(rand([2, 4, 3, 6]), -0.3)], [[null, null, null, 0], [2, null, 1, 3]]],
   ]);
 }
 
