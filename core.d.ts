@@ -1346,6 +1346,30 @@ export declare function qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | nul
 export declare function qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, group_size: number | null, bits: number | null, mode: string, options?: { global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; stream?: StreamOrDevice }): array;
 export declare function qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, group_size: number | null, bits: number | null, mode: string, global_scale_x: ArrayLike | null, options?: { global_scale_w?: ArrayLike | null; stream?: StreamOrDevice }): array;
 export declare function qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, group_size: number | null, bits: number | null, mode: string, global_scale_x: ArrayLike | null, global_scale_w: ArrayLike | null, options?: { stream?: StreamOrDevice }): array;
+/** Python: `gather_qqmm(x, w, /, scales=None, lhs_indices=None, rhs_indices=None, group_size=None, bits=None, mode='nvfp4', global_scale_x=None, global_scale_w=None, *, sorted_indices=False, stream=None)` */
+export declare function gather_qqmm(x: ArrayLike, w: ArrayLike, options?: { scales?: ArrayLike | null; lhs_indices?: ArrayLike | null; rhs_indices?: ArrayLike | null; group_size?: number | null; bits?: number | null; mode?: string; global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, options?: { lhs_indices?: ArrayLike | null; rhs_indices?: ArrayLike | null; group_size?: number | null; bits?: number | null; mode?: string; global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, lhs_indices: ArrayLike | null, options?: { rhs_indices?: ArrayLike | null; group_size?: number | null; bits?: number | null; mode?: string; global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, lhs_indices: ArrayLike | null, rhs_indices: ArrayLike | null, options?: { group_size?: number | null; bits?: number | null; mode?: string; global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, lhs_indices: ArrayLike | null, rhs_indices: ArrayLike | null, group_size: number | null, options?: { bits?: number | null; mode?: string; global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, lhs_indices: ArrayLike | null, rhs_indices: ArrayLike | null, group_size: number | null, bits: number | null, options?: { mode?: string; global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, lhs_indices: ArrayLike | null, rhs_indices: ArrayLike | null, group_size: number | null, bits: number | null, mode: string, options?: { global_scale_x?: ArrayLike | null; global_scale_w?: ArrayLike | null; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, lhs_indices: ArrayLike | null, rhs_indices: ArrayLike | null, group_size: number | null, bits: number | null, mode: string, global_scale_x: ArrayLike | null, options?: { global_scale_w?: ArrayLike | null; sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+export declare function gather_qqmm(x: ArrayLike, w: ArrayLike, scales: ArrayLike | null, lhs_indices: ArrayLike | null, rhs_indices: ArrayLike | null, group_size: number | null, bits: number | null, mode: string, global_scale_x: ArrayLike | null, global_scale_w: ArrayLike | null, options?: { sorted_indices?: boolean; stream?: StreamOrDevice }): array;
+/** Python: `export_function(file_or_callback, /, fun, *args, shapeless=False, metadata=None, **kwargs)` */
+export declare function export_function(file_or_callback: string | ((record: any) => void), fun: (...args: any[]) => any, ...args: unknown[]): void;
+export declare function export_function(...args: [file_or_callback: string | ((record: any) => void), fun: (...args: any[]) => any, ...args: unknown[], options: { shapeless?: boolean; metadata?: string | null; [key: string]: unknown }]): void;
+/** Python: `import_function(file, return_metadata=False)` */
+export declare function import_function(options: { file: string; return_metadata?: boolean }): ((...args: any[]) => array[]) | [(...args: any[]) => array[], string];
+export declare function import_function(file: string, options?: { return_metadata?: boolean }): ((...args: any[]) => array[]) | [(...args: any[]) => array[], string];
+export declare function import_function(file: string, return_metadata: boolean): ((...args: any[]) => array[]) | [(...args: any[]) => array[], string];
+/** Python: `exporter(file, fun, *, shapeless=False, metadata=None)` */
+export declare function exporter(options: { file: string; fun: (...args: any[]) => any; shapeless?: boolean; metadata?: string | null }): any;
+export declare function exporter(file: string, options: { fun: (...args: any[]) => any; shapeless?: boolean; metadata?: string | null }): any;
+export declare function exporter(file: string, fun: (...args: any[]) => any, options?: { shapeless?: boolean; metadata?: string | null }): any;
+/** Python: `export_to_dot(file, *args, **kwargs)` */
+export declare function export_to_dot(file: unknown, ...args: unknown[]): void;
+export declare function export_to_dot(...args: [file: unknown, ...args: unknown[], options: { [key: string]: unknown }]): void;
 export declare namespace cuda {
   /** Python: `cuda.is_available()` */
   function is_available(): boolean;
@@ -1662,5 +1686,44 @@ export declare namespace fast {
   function cuda_kernel(name: string, input_names: readonly string[], output_names: readonly string[], source: string, header: string, ensure_row_contiguous: boolean, shared_memory: number): (...args: any[]) => any;
   /** Python: `fast.precompiled_cuda_kernel(*, name, compiled_source, inputs, output_shapes, output_dtypes, scalars, grid, threadgroup, shared_memory=0, init_value=None, ensure_row_contiguous=False, stream=None)` */
   function precompiled_cuda_kernel(options: { name: string; compiled_source: unknown; inputs: readonly ArrayLike[]; output_shapes: readonly (readonly number[])[]; output_dtypes: readonly Dtype[]; scalars: readonly unknown[]; grid: readonly [number, number, number]; threadgroup: readonly [number, number, number]; shared_memory?: number; init_value?: number | null; ensure_row_contiguous?: boolean; stream?: StreamOrDevice }): array[];
+}
+export declare namespace distributed {
+  /** Python: `distributed.is_available(backend='any')` */
+  function is_available(options?: { backend?: string }): boolean;
+  function is_available(backend: string): boolean;
+  /** Python: `distributed.init(strict=False, backend='any', *, all_gather_factory=None)` */
+  function init(options?: { strict?: boolean; backend?: string; all_gather_factory?: (...args: any[]) => any | null }): any;
+  function init(strict: boolean, options?: { backend?: string; all_gather_factory?: (...args: any[]) => any | null }): any;
+  function init(strict: boolean, backend: string, options?: { all_gather_factory?: (...args: any[]) => any | null }): any;
+  /** Python: `distributed.all_sum(x, *, group=None, stream=None)` */
+  function all_sum(options: { x: ArrayLike; group?: unknown; stream?: StreamOrDevice }): array;
+  function all_sum(x: ArrayLike, options?: { group?: unknown; stream?: StreamOrDevice }): array;
+  /** Python: `distributed.all_max(x, *, group=None, stream=None)` */
+  function all_max(options: { x: ArrayLike; group?: unknown; stream?: StreamOrDevice }): array;
+  function all_max(x: ArrayLike, options?: { group?: unknown; stream?: StreamOrDevice }): array;
+  /** Python: `distributed.all_min(x, *, group=None, stream=None)` */
+  function all_min(options: { x: ArrayLike; group?: unknown; stream?: StreamOrDevice }): array;
+  function all_min(x: ArrayLike, options?: { group?: unknown; stream?: StreamOrDevice }): array;
+  /** Python: `distributed.all_gather(x, *, group=None, stream=None)` */
+  function all_gather(options: { x: ArrayLike; group?: unknown; stream?: StreamOrDevice }): array;
+  function all_gather(x: ArrayLike, options?: { group?: unknown; stream?: StreamOrDevice }): array;
+  /** Python: `distributed.send(x, dst, *, group=None, stream=None)` */
+  function send(options: { x: ArrayLike; dst: number; group?: unknown; stream?: StreamOrDevice }): array;
+  function send(x: ArrayLike, options: { dst: number; group?: unknown; stream?: StreamOrDevice }): array;
+  function send(x: ArrayLike, dst: number, options?: { group?: unknown; stream?: StreamOrDevice }): array;
+  /** Python: `distributed.recv(shape, dtype, src, *, group=None, stream=None)` */
+  function recv(options: { shape: readonly number[]; dtype: Dtype; src: number; group?: unknown; stream?: StreamOrDevice }): array;
+  function recv(shape: readonly number[], options: { dtype: Dtype; src: number; group?: unknown; stream?: StreamOrDevice }): array;
+  function recv(shape: readonly number[], dtype: Dtype, options: { src: number; group?: unknown; stream?: StreamOrDevice }): array;
+  function recv(shape: readonly number[], dtype: Dtype, src: number, options?: { group?: unknown; stream?: StreamOrDevice }): array;
+  /** Python: `distributed.recv_like(x, src, *, group=None, stream=None)` */
+  function recv_like(options: { x: ArrayLike; src: number; group?: unknown; stream?: StreamOrDevice }): array;
+  function recv_like(x: ArrayLike, options: { src: number; group?: unknown; stream?: StreamOrDevice }): array;
+  function recv_like(x: ArrayLike, src: number, options?: { group?: unknown; stream?: StreamOrDevice }): array;
+  /** Python: `distributed.sum_scatter(x, *, group=None, stream=None)` */
+  function sum_scatter(options: { x: ArrayLike; group?: unknown; stream?: StreamOrDevice }): array;
+  function sum_scatter(x: ArrayLike, options?: { group?: unknown; stream?: StreamOrDevice }): array;
+  /** A group of processes (here always the singleton group: rank 0, size 1). */
+  class Group { rank(): number; size(): number; split(color: number, key?: number): Group; }
 }
 export { _eval as eval, _var as var };

@@ -348,5 +348,6 @@ require('./quantized').install(mx);
 require('./distributed').install(mx);
 
 require('./transforms').install(mx);
+require('./export').install(mx);
 
 require('./array_methods').install(mx);

@@ -35,6 +35,7 @@ module.exports = {
     ...require('./conv').NAMES,
     ...require('./ops_contract').NAMES,
     ...require('./quantized').NAMES,
+    ...require('./export').NAMES,
     ...require('./distributed').NAMES,
   ],
   arrayMembers: [

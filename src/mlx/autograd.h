@@ -114,6 +114,7 @@ class StopGradient : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
   const char* name() const override { return "StopGradient"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const StopGradient*>(&o) != nullptr;
   }
@@ -127,6 +128,7 @@ class Depends : public Primitive {
   void eval_gpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   MLX_DEFINE_TRANSFORMS
   const char* name() const override { return "Depends"; }
+  MLX_DEFINE_STATE
 
  private:
   int n_;
@@ -143,6 +145,7 @@ class CustomTransforms : public Primitive {
   void eval_gpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   MLX_DEFINE_TRANSFORMS
   const char* name() const override { return "CustomTransforms"; }
+  MLX_DEFINE_STATE
 
  private:
   int num_outputs_;

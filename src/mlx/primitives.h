@@ -97,6 +97,7 @@ class Binary : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override;
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* b = dynamic_cast<const Binary*>(&o);
     return b && b->op_ == op_;
@@ -125,6 +126,7 @@ class Unary : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override;
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* u = dynamic_cast<const Unary*>(&o);
     return u && u->op_ == op_;
@@ -145,6 +147,7 @@ class Compare : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override;
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* c = dynamic_cast<const Compare*>(&o);
     return c && c->op_ == op_;
@@ -163,6 +166,7 @@ class DivMod : public Primitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "DivMod"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const DivMod*>(&o) != nullptr;
   }
@@ -177,6 +181,7 @@ class Select : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Select"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const Select*>(&o) != nullptr;
   }
@@ -189,6 +194,7 @@ class AsType : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "AsType"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const AsType*>(&o);
     return p && p->dtype_ == dtype_;
@@ -206,6 +212,7 @@ class Copy : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Copy"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const Copy*>(&o) != nullptr;
   }
@@ -218,6 +225,7 @@ class Full : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Full"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const Full*>(&o) != nullptr;
   }
@@ -231,6 +239,7 @@ class Arange : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Arange"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Arange*>(&o);
     return p && p->start_ == start_ && p->stop_ == stop_ && p->step_ == step_;
@@ -246,6 +255,7 @@ class Broadcast : public UnaryPrimitive {
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
   MLX_DEFINE_TRANSFORMS
   const char* name() const override { return "Broadcast"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Broadcast*>(&o);
     return p && p->shape_ == shape_;
@@ -261,6 +271,7 @@ class Reshape : public UnaryPrimitive {
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
   MLX_DEFINE_TRANSFORMS
   const char* name() const override { return "Reshape"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Reshape*>(&o);
     return p && p->shape_ == shape_;
@@ -277,6 +288,7 @@ class Transpose : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Transpose"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Transpose*>(&o);
     return p && p->axes_ == axes_;
@@ -293,6 +305,7 @@ class Matmul : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Matmul"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const Matmul*>(&o) != nullptr;
   }
@@ -311,6 +324,7 @@ class Reduce : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override;
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Reduce*>(&o);
     return p && p->op_ == op_ && p->axes_ == axes_;
@@ -333,6 +347,7 @@ class ArgReduce : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return op_ == ArgReduceOp::ArgMin ? "ArgMin" : "ArgMax"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const ArgReduce*>(&o);
     return p && p->op_ == op_ && p->axis_ == axis_;
@@ -353,6 +368,7 @@ class Scan : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override;
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Scan*>(&o);
     return p && p->op_ == op_ && p->axis_ == axis_ && p->reverse_ == reverse_ &&
@@ -373,6 +389,7 @@ class Softmax : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Softmax"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Softmax*>(&o);
     return p && p->precise_ == precise_;
@@ -390,6 +407,7 @@ class LogSumExp : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "LogSumExp"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const LogSumExp*>(&o) != nullptr;
   }
@@ -405,6 +423,7 @@ class VarianceLast : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return sqrt_ ? "Std" : "Var"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const VarianceLast*>(&o);
     return p && p->ddof_ == ddof_ && p->sqrt_ == sqrt_;
@@ -424,6 +443,7 @@ class AllEqual : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "AllEqual"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const AllEqual*>(&o);
     return p && p->equal_nan_ == equal_nan_;
@@ -441,6 +461,7 @@ class MedianLast : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Median"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const MedianLast*>(&o) != nullptr;
   }

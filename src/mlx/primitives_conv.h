@@ -30,6 +30,7 @@ class Convolution : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Convolution"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Convolution*>(&o);
     return p && p->kernel_strides_ == kernel_strides_ && p->padding_lo_ == padding_lo_ &&

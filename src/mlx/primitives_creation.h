@@ -17,6 +17,7 @@ class Linspace : public UnaryPrimitive {
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
   MLX_DEFINE_TRANSFORMS
   const char* name() const override { return "Linspace"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Linspace*>(&o);
     return p && p->start_ == start_ && p->stop_ == stop_ && p->endpoint_ == endpoint_;
@@ -36,6 +37,7 @@ class Diagonal2D : public UnaryPrimitive {
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
   MLX_DEFINE_TRANSFORMS
   const char* name() const override { return kind_ == Kind::eye ? "Eye" : "Tri"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Diagonal2D*>(&o);
     return p && p->kind_ == kind_ && p->k_ == k_;
@@ -55,6 +57,7 @@ class Triangular : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return upper_ ? "Triu" : "Tril"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Triangular*>(&o);
     return p && p->upper_ == upper_ && p->k_ == k_;
@@ -74,6 +77,7 @@ class Window : public UnaryPrimitive {
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
   MLX_DEFINE_TRANSFORMS
   const char* name() const override;
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Window*>(&o);
     return p && p->kind_ == kind_;
@@ -93,6 +97,7 @@ class View : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "View"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const View*>(&o);
     return p && p->dtype_ == dtype_;
@@ -113,6 +118,7 @@ class ConvertFP8 : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return to_fp8_ ? "ToFP8" : "FromFP8"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const ConvertFP8*>(&o);
     return p && p->to_fp8_ == to_fp8_ && p->dtype_ == dtype_;

@@ -15,6 +15,7 @@ class RMSNorm : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "RMSNorm"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const RMSNorm*>(&o);
     return p && p->eps_ == eps_;
@@ -33,6 +34,7 @@ class LayerNorm : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "LayerNorm"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const LayerNorm*>(&o);
     return p && p->eps_ == eps_;
@@ -58,6 +60,7 @@ class RoPE : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "RoPE"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const RoPE*>(&o);
     return p && p->dims_ == dims_ && p->traditional_ == traditional_ && p->base_ == base_ &&
@@ -90,6 +93,7 @@ class ScaledDotProductAttention : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "ScaledDotProductAttention"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const ScaledDotProductAttention*>(&o);
     return p && p->scale_ == scale_ && p->causal_ == causal_ && p->has_mask_ == has_mask_ &&

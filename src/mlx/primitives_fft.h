@@ -22,6 +22,7 @@ class FFT : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "FFT"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const FFT*>(&o);
     return p && p->axes_ == axes_ && p->n_ == n_ && p->inverse_ == inverse_ && p->real_ == real_ &&

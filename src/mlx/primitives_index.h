@@ -26,6 +26,7 @@ class Gather : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Gather"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Gather*>(&o);
     return p && p->axes_ == axes_ && p->slice_sizes_ == slice_sizes_;
@@ -49,6 +50,7 @@ class Scatter : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override;
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Scatter*>(&o);
     return p && p->op_ == op_ && p->axes_ == axes_;
@@ -72,6 +74,7 @@ class GatherAxis : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "GatherAxis"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const GatherAxis*>(&o);
     return p && p->axis_ == axis_;
@@ -91,6 +94,7 @@ class ScatterAxis : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return op_ == ScatterOp::None ? "ScatterAxis" : "ScatterAddAxis"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const ScatterAxis*>(&o);
     return p && p->op_ == op_ && p->axis_ == axis_;
@@ -111,6 +115,7 @@ class MaskedScatter : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "MaskedScatter"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const MaskedScatter*>(&o) != nullptr;
   }
@@ -129,6 +134,7 @@ class DynamicSlice : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "DynamicSlice"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const DynamicSlice*>(&o);
     return p && p->axes_ == axes_ && p->slice_size_ == slice_size_;
@@ -148,6 +154,7 @@ class DynamicSliceUpdate : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "DynamicSliceUpdate"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const DynamicSliceUpdate*>(&o);
     return p && p->axes_ == axes_;
@@ -169,6 +176,7 @@ class IndexView : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "IndexView"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const IndexView*>(&o);
     return p && p->start_ == start_ && p->step_ == step_ && p->out_src_ == out_src_;

@@ -28,6 +28,7 @@ class QRF : public LinalgPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "QRF"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const QRF*>(&o) != nullptr;
   }
@@ -42,6 +43,7 @@ class SVD : public LinalgPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "SVD"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const SVD*>(&o);
     return p && p->compute_uv_ == compute_uv_;
@@ -61,6 +63,7 @@ class Inverse : public LinalgPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Inverse"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Inverse*>(&o);
     return p && p->tri_ == tri_ && p->upper_ == upper_;
@@ -78,6 +81,7 @@ class Cholesky : public LinalgPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Cholesky"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Cholesky*>(&o);
     return p && p->upper_ == upper_;
@@ -96,6 +100,7 @@ class CholeskyInverse : public LinalgPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "CholeskyInverse"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const CholeskyInverse*>(&o);
     return p && p->upper_ == upper_;
@@ -114,6 +119,7 @@ class Eig : public LinalgPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Eig"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Eig*>(&o);
     return p && p->vectors_ == vectors_;
@@ -133,6 +139,7 @@ class Eigh : public LinalgPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Eigh"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Eigh*>(&o);
     return p && p->upper_ == upper_ && p->vectors_ == vectors_;
@@ -151,6 +158,7 @@ class LUF : public LinalgPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "LUF"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     return dynamic_cast<const LUF*>(&o) != nullptr;
   }
@@ -167,6 +175,7 @@ class Solve : public LinalgPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return tri_ ? "SolveTriangular" : "Solve"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Solve*>(&o);
     return p && p->tri_ == tri_ && p->upper_ == upper_;
@@ -186,6 +195,7 @@ class Determinant : public LinalgPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return log_form_ ? "SlogDet" : "Det"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Determinant*>(&o);
     return p && p->log_form_ == log_form_;

@@ -15,6 +15,7 @@ class NumberOfElements : public UnaryPrimitive {
       : UnaryPrimitive(s), axes_(std::move(axes)), inverted_(inverted), dtype_(dtype) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "NumberOfElements"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const NumberOfElements*>(&o);
     return p && p->axes_ == axes_ && p->inverted_ == inverted_ && p->dtype_ == dtype_;

@@ -32,6 +32,7 @@ class Quantize : public QuantizedPrimitive {
   using QuantizedPrimitive::QuantizedPrimitive;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "Quantize"; }
+  MLX_DEFINE_STATE
   MLX_DEFINE_TRANSFORMS
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Quantize*>(&o);
@@ -45,6 +46,7 @@ class Dequantize : public QuantizedPrimitive {
   using QuantizedPrimitive::QuantizedPrimitive;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "Dequantize"; }
+  MLX_DEFINE_STATE
   MLX_DEFINE_TRANSFORMS
   // The dtype the op asked for (the fp modes' node computes in it; vmap rebuilds it).
   void set_out_dtype(Dtype d) { out_dtype_ = d; }
@@ -64,6 +66,7 @@ class QuantizedMatmul : public QuantizedPrimitive {
       : QuantizedPrimitive(s, mode, group_size, bits), transpose_(transpose) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "QuantizedMatmul"; }
+  MLX_DEFINE_STATE
   MLX_DEFINE_TRANSFORMS
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const QuantizedMatmul*>(&o);
@@ -82,6 +85,7 @@ class GatherQMM : public QuantizedPrimitive {
       : QuantizedPrimitive(s, mode, group_size, bits), transpose_(transpose) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "GatherQMM"; }
+  MLX_DEFINE_STATE
   MLX_DEFINE_TRANSFORMS
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const GatherQMM*>(&o);

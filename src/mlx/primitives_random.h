@@ -19,6 +19,7 @@ class RandomBits : public UnaryPrimitive {
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
   MLX_DEFINE_TRANSFORMS
   const char* name() const override { return "RandomBits"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const RandomBits*>(&o);
     return p && p->shape_ == shape_ && p->width_ == width_;
@@ -37,6 +38,7 @@ class RandomSplit : public UnaryPrimitive {
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
   MLX_DEFINE_TRANSFORMS
   const char* name() const override { return "RandomSplit"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const RandomSplit*>(&o);
     return p && p->row_ == row_;
@@ -78,6 +80,7 @@ class RandomSample : public UnaryPrimitive {
   std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
                                                        const std::vector<int>& axes) override;
   const char* name() const override;
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const RandomSample*>(&o);
     return p && p->kind_ == kind_ && p->a_ == a_ && p->b_ == b_ && p->flag_ == flag_;

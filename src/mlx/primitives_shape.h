@@ -19,6 +19,7 @@ class Slice : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Slice"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Slice*>(&o);
     return p && p->start_ == start_ && p->stop_ == stop_ && p->strides_ == strides_;
@@ -40,6 +41,7 @@ class SliceUpdate : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "SliceUpdate"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const SliceUpdate*>(&o);
     return p && p->start_ == start_ && p->stop_ == stop_ && p->strides_ == strides_;
@@ -57,6 +59,7 @@ class Concatenate : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Concatenate"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Concatenate*>(&o);
     return p && p->axis_ == axis_;
@@ -78,6 +81,7 @@ class Pad : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Pad"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Pad*>(&o);
     return p && p->low_ == low_ && p->high_ == high_ && p->mode_ == mode_;
@@ -99,6 +103,7 @@ class AsStrided : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "AsStrided"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const AsStrided*>(&o);
     return p && p->shape_ == shape_ && p->strides_ == strides_ && p->offset_ == offset_;
@@ -119,6 +124,7 @@ class Contiguous : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Contiguous"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Contiguous*>(&o);
     return p && p->allow_col_ == allow_col_;

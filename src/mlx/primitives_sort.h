@@ -14,6 +14,7 @@ class Sort : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Sort"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Sort*>(&o);
     return p && p->axis_ == axis_;
@@ -30,6 +31,7 @@ class ArgSort : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "ArgSort"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const ArgSort*>(&o);
     return p && p->axis_ == axis_;
@@ -47,6 +49,7 @@ class Partition : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Partition"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Partition*>(&o);
     return p && p->kth_ == kth_ && p->axis_ == axis_;
@@ -63,6 +66,7 @@ class ArgPartition : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "ArgPartition"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const ArgPartition*>(&o);
     return p && p->kth_ == kth_ && p->axis_ == axis_;
@@ -81,6 +85,7 @@ class TopK : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "TopK"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const TopK*>(&o);
     return p && p->k_ == k_ && p->axis_ == axis_;
@@ -98,6 +103,7 @@ class SearchSorted : public UnaryPrimitive {
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "SearchSorted"; }
+  MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const SearchSorted*>(&o);
     return p && p->right_ == right_;

@@ -98,6 +98,7 @@ void init_fft(Napi::Env env, Napi::Object exports);           // fft_binding.cpp
 void init_fast(Napi::Env env, Napi::Object exports);          // fast_binding.cpp
 void init_conv(Napi::Env env, Napi::Object exports);          // conv_binding.cpp
 void init_quantized(Napi::Env env, Napi::Object exports);     // quantized_binding.cpp
+void init_export(Napi::Env env, Napi::Object exports);        // export_binding.cpp
 void init_diagnostics(Napi::Env env, Napi::Object exports);  // `_diag`: hardware oracles for tests
 
 }  // namespace mlxjs

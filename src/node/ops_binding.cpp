@@ -256,6 +256,7 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   init_conv(env, exports);
   init_quantized(env, exports);
   init_contract(env, exports);
+  init_export(env, exports);
 }
 
 }  // namespace mlxjs
