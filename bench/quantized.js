@@ -26,17 +26,19 @@ function randomF32(n, seed) {
   return f;
 }
 
-// Median of `samples` timings (ms) after `warmup` calls.
-function time(fn, { warmup = 2, samples = 7 } = {}) {
-  for (let i = 0; i < warmup; i++) fn();
-  const t = [];
+// Medians of `samples` timings (ms) of each function after `warmup` calls, the functions taking
+// turns so that both see the same machine load.
+function timeBoth(fns, { warmup = 2, samples = 9 } = {}) {
+  for (let i = 0; i < warmup; i++) fns.forEach((fn) => fn());
+  const t = fns.map(() => []);
   for (let i = 0; i < samples; i++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    t.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    fns.forEach((fn, k) => {
+      const t0 = process.hrtime.bigint();
+      fn();
+      t[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+    });
   }
-  t.sort((a, b) => a - b);
-  return t[t.length >> 1];
+  return t.map((a) => a.sort((x, y) => x - y)[a.length >> 1]);
 }
 
 // Runs in this process (mlxjs) or in a child (node-mlx: MLX_MODULE names its package).
@@ -58,10 +60,11 @@ function measure(mx, label) {
   for (const m of ROWS) {
     const x = mk(randomF32(m * K, 2 + m), [m, K]);
     mx.eval(x);
-    const q = time(() => mx.eval(mx.quantizedMatmul
-      ? mx.quantizedMatmul(x, wq, scales, biases, true, GROUP, BITS)
-      : mx.quantized_matmul(x, wq, scales, biases, true, GROUP, BITS)));
-    const d = time(() => mx.eval(mx.matmul(x, mx.transpose(mx.dequantize(wq, scales, biases, GROUP, BITS)))));
+    const qmm = mx.quantizedMatmul || mx.quantized_matmul;
+    const [q, d] = timeBoth([
+      () => mx.eval(qmm(x, wq, scales, biases, true, GROUP, BITS)),
+      () => mx.eval(mx.matmul(x, mx.transpose(mx.dequantize(wq, scales, biases, GROUP, BITS)))),
+    ]);
     out[m] = { qmm: q, deq_mm: d };
   }
   return { label, out };
@@ -97,7 +100,7 @@ function child(label, env) {
   }
 }
 
-console.log(`quantized_matmul, weight ${N}x${K} float32 -> ${BITS}-bit affine, group ${GROUP}, x float32 (median of 7, ms)`);
+console.log(`quantized_matmul, weight ${N}x${K} float32 -> ${BITS}-bit affine, group ${GROUP}, x float32 (medians of 9 interleaved runs, ms)`);
 report(measure(require('..').core, 'mlxjs'));
 
 if (process.env.QBENCH_CROSSOVER) {

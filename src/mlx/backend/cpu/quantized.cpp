@@ -96,7 +96,7 @@ inline float to_f(T v) {
 
 // The 32 integer codes of `bits`-bit values starting at word w.
 template <int bits>
-inline void unpack32(const uint32_t* w, uint32_t* q) {
+inline void unpack32(const uint32_t* w, int32_t* q) {
   constexpr uint32_t mask = (1u << bits) - 1;
   if constexpr (32 % bits == 0) {
     // Whole words: constant shifts the compiler unrolls (no word-crossing checks).
@@ -115,7 +115,7 @@ inline void unpack32(const uint32_t* w, uint32_t* q) {
   }
 }
 
-inline void unpack32_dyn(int bits, const uint32_t* w, uint32_t* q) {
+inline void unpack32_dyn(int bits, const uint32_t* w, int32_t* q) {
   switch (bits) {
     case 2: return unpack32<2>(w, q);
     case 3: return unpack32<3>(w, q);
@@ -137,7 +137,7 @@ struct RowDequant {
   float gmul = 1.0f;
   template <int B>
   static void affine(const uint32_t* w, const S* sc, const S* bi, int gs, size_t n, float* out) {
-    uint32_t q[32];
+    int32_t q[32];  // signed: the int-to-float conversion vectorizes
     for (size_t i = 0; i < n; i += 32) {
       unpack32<B>(w + (i / 32) * B, q);
       float s = to_f(sc[i / gs]), b = to_f(bi[i / gs]);
@@ -164,7 +164,7 @@ struct RowDequant {
     }
     const uint8_t* sc = static_cast<const uint8_t*>(scales) + e0 / gs;
     const float* lut = bits == 4 ? kFp4 : fp8_table().v;
-    uint32_t q[32];
+    int32_t q[32];
     for (size_t i = 0; i < n; i += 32) {
       unpack32_dyn(bits, wp + (i / 32) * bits, q);
       if (gmul != 1.0f)
@@ -344,10 +344,10 @@ void qmm_cols(const float* x, const uint32_t* w, const char* sc, const S* bi, si
   }
 }
 
-// From this many rows of x on, dequantized tiles + sgemm beat the fused kernel (measured with
-// bench/quantized.js on a 4096x4096 4-bit weight: the fused kernel wins up to 8 rows, the tiles
-// from 16).
-constexpr int kGemmMinRows = 12;
+// From this many rows of x on, dequantized tiles + sgemm beat the fused kernel (bench/quantized.js
+// with QBENCH_CROSSOVER=1 on a 4096x4096 4-bit weight: the fused kernel wins up to 12 rows,
+// the tiles from 16).
+constexpr int kGemmMinRows = 16;
 // MLXJS_QMM_GEMM_ROWS overrides the crossover (bench/quantized.js measures both paths with it).
 int gemm_min_rows() {
   static const int v = [] {
