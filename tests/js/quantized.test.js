@@ -627,3 +627,28 @@ test('qqmm: straight-through gradients are qqmm products of the cotangent', () =
     assertClose(td(gq), Array.from(refQq(c, tr(Wd, N, K), M, K, N, mode)), 1e-5, `${mode} dx, quantized w`);
   }
 });
+
+test('nvfp4 rows of 16 + 32k values (groups of 16): dequantize and products', () => {
+  // Rows end half way through a 32-value word block: nothing past them is read or written.
+  for (const K of [16, 48, 80]) {
+    const w = randv(5 * K, 101 + K, -2, 2);
+    const ref = refFp(w, 5, K, 'nvfp4');
+    const [q, s] = mx.quantize(arr(w, [5, K]), { mode: 'nvfp4' });
+    assert.deepEqual(Array.from(q.toTypedArray()), Array.from(ref.wq), `codes K=${K}`);
+    assertExact(td(mx.dequantize(q, s, { mode: 'nvfp4', dtype: mx.float32 })), Array.from(ref.deq), `K=${K}`);
+    for (const M of [2, 20]) {
+      const x = randv(M * K, 102 + M);
+      const y = mx.quantized_matmul(arr(x, [M, K]), q, s, null, true, null, null, 'nvfp4');
+      assertClose(td(y), Array.from(refMatmul(x, ref.deq, M, K, 5, true)), 1e-5, `K=${K} M=${M}`);
+    }
+  }
+  // transpose=false: the output width is 16 + 32k
+  const W = randv(64 * 48, 105);
+  const ref = refFp(W, 64, 48, 'nvfp4');
+  const [q, s] = mx.quantize(arr(W, [64, 48]), { mode: 'nvfp4' });
+  for (const M of [3, 18]) {
+    const x = randv(M * 64, 106 + M);
+    const y = mx.quantized_matmul(arr(x, [M, 64]), q, s, null, false, null, null, 'nvfp4');
+    assertClose(td(y), Array.from(refMatmul(x, ref.deq, M, 64, 48, false)), 1e-5, `no transpose M=${M}`);
+  }
+});

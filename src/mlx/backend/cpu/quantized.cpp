@@ -126,7 +126,7 @@ inline void unpack32_dyn(int bits, const uint32_t* w, int32_t* q) {
   }
 }
 
-// Dequantizes n values (a multiple of 32, starting at a group boundary of element index e0)
+// Dequantizes n values (a multiple of 32, or of 16 for nvfp4, from a group boundary e0)
 // of one packed row into float: affine q * scale + bias (two roundings, as MLX), fp modes
 // code * scale.
 template <typename S>
@@ -166,12 +166,22 @@ struct RowDequant {
     const float* lut = bits == 4 ? kFp4 : fp8_table().v;
     int32_t q[32];
     for (size_t i = 0; i < n; i += 32) {
-      unpack32_dyn(bits, wp + (i / 32) * bits, q);
+      // nvfp4 rows may end half way through 32 values (groups of 16): the last words are
+      // copied so that nothing past the row is read or written.
+      size_t cnt = std::min<size_t>(32, n - i);
+      const uint32_t* src = wp + (i / 32) * bits;
+      uint32_t tail[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      if (cnt < 32) {
+        std::copy(src, src + cnt * bits / 32, tail);
+        src = tail;
+      }
+      unpack32_dyn(bits, src, q);
       if (gmul != 1.0f)
-        for (int j = 0; j < 32; ++j)
+        for (size_t j = 0; j < cnt; ++j)
           out[i + j] = lut[q[j]] * (scale_value(sc[(i + j) / gs], mode) * gmul);
       else
-        for (int j = 0; j < 32; ++j) out[i + j] = lut[q[j]] * scale_value(sc[(i + j) / gs], mode);
+        for (size_t j = 0; j < cnt; ++j)
+          out[i + j] = lut[q[j]] * scale_value(sc[(i + j) / gs], mode);
     }
   }
 };
