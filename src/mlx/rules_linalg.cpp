@@ -638,7 +638,7 @@ std::vector<array> LUF::vjp(const std::vector<array>& primals,
   array apbar = mm(mm(mT(l1inv, s), cbar, s), mT(u1inv, s), s);
   if (rest) apbar = concatenate({apbar, *rest}, m > k ? -2 : -1, s);
   // A's row i is Ap's row P[i].
-  return {take_along_axis(apbar, row_indices(outputs[2], n, s), -2, s)};
+  return {take_along_axis(apbar, row_indices(stop_gradient(outputs[2], s), n, s), -2, s)};
 }
 std::vector<array> LUF::jvp(const std::vector<array>& primals,
                             const std::vector<array>& tangents, const std::vector<int>&) {
@@ -648,7 +648,8 @@ std::vector<array> LUF::jvp(const std::vector<array>& primals,
   Dtype dt = a.dtype();
   auto outs = lu_nodes(a, op_, s);
   const array& lu = outs[0];
-  array dap = take_along_axis(tangents[0], row_indices(argsort(outs[2], -1, s), n, s), -2, s);
+  array perm = stop_gradient(argsort(outs[2], -1, s), s);
+  array dap = take_along_axis(tangents[0], row_indices(perm, n, s), -2, s);
   array lu1 = block(lu, 0, k, 0, k, s);
   array l1 = add(tril(lu1, -1, s), eye_of(k, dt, s), s);
   array u1 = triu(lu1, 0, s);

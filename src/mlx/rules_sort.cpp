@@ -1,7 +1,8 @@
 // vjp, jvp and vmap rules (and output shapes) of the sorting primitives (primitives_sort.h),
 // as MLX's: values get their derivatives through the permutation that produced them (the
 // stable argsort / argpartition of the input, which the value kernels follow element for
-// element); index outputs and searchsorted are not differentiable (zero derivatives).
+// element, under stop_gradient so the rules differentiate again); index outputs and
+// searchsorted are not differentiable (zero derivatives).
 #include <stdexcept>
 
 #include "autograd.h"
@@ -20,7 +21,7 @@ int shifted(int axis, int bax) { return axis + (bax >= 0 && bax <= axis); }
 // Positions of the elements TopK keeps: the tail of the input's argpartition at n - k.
 array topk_indices(const array& x, int k, int axis, Stream s) {
   int n = x.shape(axis);
-  array idx = argpartition(x, n - k, axis, s);
+  array idx = stop_gradient(argpartition(x, n - k, axis, s), s);
   Shape start(x.ndim(), 0), stop = x.shape();
   start[axis] = n - k;
   return slice(idx, start, stop, s);
@@ -40,12 +41,13 @@ array scatter_back(const array& x, const array& idx, const array& cot, int axis,
 std::vector<array> Sort::vjp(const std::vector<array>& primals,
                              const std::vector<array>& cotangents, const std::vector<int>&,
                              const std::vector<array>&) {
-  array idx = argsort(primals[0], axis_, stream());
+  array idx = stop_gradient(argsort(primals[0], axis_, stream()), stream());
   return {scatter_back(primals[0], idx, cotangents[0], axis_, stream())};
 }
 std::vector<array> Sort::jvp(const std::vector<array>& primals,
                              const std::vector<array>& tangents, const std::vector<int>&) {
-  return {take_along_axis(tangents[0], argsort(primals[0], axis_, stream()), axis_, stream())};
+  array idx = stop_gradient(argsort(primals[0], axis_, stream()), stream());
+  return {take_along_axis(tangents[0], idx, axis_, stream())};
 }
 Batched Sort::vmap(const std::vector<array>& inputs, const std::vector<int>& axes) {
   const array& in = inputs[0];
@@ -84,12 +86,12 @@ std::vector<Shape> ArgSort::output_shapes(const std::vector<array>& inputs) {
 std::vector<array> Partition::vjp(const std::vector<array>& primals,
                                   const std::vector<array>& cotangents, const std::vector<int>&,
                                   const std::vector<array>&) {
-  array idx = argpartition(primals[0], kth_, axis_, stream());
+  array idx = stop_gradient(argpartition(primals[0], kth_, axis_, stream()), stream());
   return {scatter_back(primals[0], idx, cotangents[0], axis_, stream())};
 }
 std::vector<array> Partition::jvp(const std::vector<array>& primals,
                                   const std::vector<array>& tangents, const std::vector<int>&) {
-  array idx = argpartition(primals[0], kth_, axis_, stream());
+  array idx = stop_gradient(argpartition(primals[0], kth_, axis_, stream()), stream());
   return {take_along_axis(tangents[0], idx, axis_, stream())};
 }
 Batched Partition::vmap(const std::vector<array>& inputs, const std::vector<int>& axes) {

@@ -522,6 +522,26 @@ test('ops without a derivative say so', () => {
 
 // ---- details ------------------------------------------------------------------------------------
 
+test('second derivatives: the rules are differentiable again', () => {
+  const hess = (g) => (...a) => mx.grad(g)(...a);
+  const cases = [
+    [(x) => mx.sum(mx.power(mx.sort(x), 3)), [rand([5])]],
+    [(x) => mx.sum(mx.square(mx.topk(x, 2, 0))), [rand([4, 2])]],
+    [(x) => mx.sum(mx.power(mx.partition(x, 1), 3)), [rand([4])]],
+    [(a) => mx.sum(mx.square(mx.linalg.inv(a))), [wellCond([3, 3])]],
+    [(a) => mx.sum(mx.square(mx.linalg.solve(a, mx.ones([3, 1], mx.float64)))), [wellCond([3, 3])]],
+    [(a) => mx.sum(mx.square(mx.linalg.cholesky(a))), [spd([3, 3])]],
+    [(a) => mx.linalg.det(a), [wellCond([4, 4])]],
+    [(a) => mx.sum(mx.square(mx.linalg.eigvalsh(a))), [symm([3, 3])]],
+    [(a) => mx.sum(mx.power(mx.linalg.svd(a, false), 3)), [rand([3, 3])]],
+    [(a) => mx.sum(mx.square(mx.linalg.qr(a)[1])), [rand([3, 3])]],
+    [(a) => mx.sum(mx.square(mx.linalg.lu_factor(a)[0])), [rand([3, 3])]],
+  ];
+  cases.forEach(([g, xs], i) => runCase(`case ${i}`, () => checkDerivatives(hess(g), xs)));
+  for (const g of [(x) => mx.sum(mx.power(mx.real(mx.fft.rfft(x)), 3)), (x) => mx.sum(mx.power(mx.fft.irfft(mx.fft.fft(x)), 3))])
+    checkDerivatives(hess(g), [rand([6])], { h: 0.1, rtol: 1e-3, atol: 1e-3 });
+});
+
 test('vmap over keys: each key gets the draws of an unbatched call, keys on any axis', () => {
   const ks = keys(4);
   const out = mx.vmap((k) => mx.random.uniform(0, 1, [2, 3], { key: k }))(ks);
