@@ -607,7 +607,8 @@ void FunctionExporter::operator()(const ExportFn& fun, const Args& args, const K
       same = t.kwargs[k].first == name && match(t.kwargs[k].second, a);
       ++k;
     }
-    if (same) throw std::invalid_argument("[export_function] A function with these inputs was already exported.");
+    if (same) throw std::invalid_argument(
+          "[export_function] Attempting to export a function twice with the same signature is not allowed.");
   }
   ConstTable local;
   ConstTable& ct = m.callback ? local : m.consts;
