@@ -64,9 +64,8 @@ array half_spectrum_weights(int n, int axis, int ndim) {
 
 }  // namespace
 
-std::vector<array> FFT::vjp(const std::vector<array>& primals,
-                            const std::vector<array>& cotangents, const std::vector<int>&,
-                            const std::vector<array>&) {
+std::vector<array> FFT::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                            const std::vector<int>&, const std::vector<array>&) {
   Stream s = stream();
   const array& x = primals[0];
   const array& c = cotangents[0];
@@ -83,8 +82,8 @@ std::vector<array> FFT::vjp(const std::vector<array>& primals,
   return {fit_to(g, x, axes_, s)};
 }
 
-std::vector<array> FFT::jvp(const std::vector<array>& primals,
-                            const std::vector<array>& tangents, const std::vector<int>&) {
+std::vector<array> FFT::jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                            const std::vector<int>&) {
   Stream s = stream();
   array t = astype(tangents[0], primals[0].dtype(), s);
   return {fft_node(t, axes_, n_, inverse_, real_, scale_, s)};

@@ -41,14 +41,17 @@ array block(const array& x, int r0, int r1, int c0, int c1, Stream s) {
 
 array eye_of(int n, Dtype dt, Stream s) { return eye(n, dt, s); }
 
-// x with its strictly lower (upper) part and `diag` times its diagonal.
-array tri(const array& x, bool upper, int k, Stream s) { return upper ? triu(x, k, s) : tril(x, k, s); }
+// tril(x, k), or triu(x, k) for the upper triangle.
+array tri(const array& x, bool upper, int k, Stream s) {
+  return upper ? triu(x, k, s) : tril(x, k, s);
+}
 
 array to_front(const array& a, int ax, Stream s) { return ax > 0 ? moveaxis(a, ax, 0, s) : a; }
 
 // The matrix of 1 / (d_j - d_i) (row i, column j), zero where d_j == d_i (the diagonal).
 array inv_differences(const array& d, Stream s) {
-  array diff = subtract(expand_dims(d, std::vector<int>{-2}, s), expand_dims(d, std::vector<int>{-1}, s), s);
+  array diff =
+      subtract(expand_dims(d, std::vector<int>{-2}, s), expand_dims(d, std::vector<int>{-1}, s), s);
   array zero = array(0.0, d.dtype());
   array is_zero = equal(diff, zero, s);
   array safe = where(is_zero, array(1.0, d.dtype()), diff, s);
@@ -79,7 +82,9 @@ array sym_from_tri_adjoint(const array& g, bool upper, Stream s) {
 
 // Phi(X): the strictly lower triangle plus half the diagonal.
 array phi(const array& x, Stream s) {
-  return add(tril(x, -1, s), multiply(array(0.5, x.dtype()), multiply(eye_of(x.shape(-1), x.dtype(), s), x, s), s), s);
+  return add(tril(x, -1, s),
+             multiply(array(0.5, x.dtype()), multiply(eye_of(x.shape(-1), x.dtype(), s), x, s), s),
+             s);
 }
 
 }  // namespace
@@ -163,7 +168,8 @@ array cholesky_inverse_node(const array& a, const char* op, bool upper, Stream s
 
 std::vector<array> CholeskyInverse::vjp(const std::vector<array>& primals,
                                         const std::vector<array>& cotangents,
-                                        const std::vector<int>&, const std::vector<array>& outputs) {
+                                        const std::vector<int>&,
+                                        const std::vector<array>& outputs) {
   Stream s = stream();
   const array& y = outputs[0];
   array f = tri(primals[0], upper_, 0, s);
@@ -203,8 +209,8 @@ array solve_node(const array& a, const array& b, const char* op, bool tri_, bool
 }  // namespace
 
 std::vector<array> Solve::vjp(const std::vector<array>& primals,
-                              const std::vector<array>& cotangents,
-                              const std::vector<int>& argnums, const std::vector<array>& outputs) {
+                              const std::vector<array>& cotangents, const std::vector<int>& argnums,
+                              const std::vector<array>& outputs) {
   Stream s = stream();
   const array& a = primals[0];
   // B's cotangent: A^-T C (A^T's triangle is the other one).
@@ -220,8 +226,7 @@ std::vector<array> Solve::vjp(const std::vector<array>& primals,
   }
   return out;
 }
-std::vector<array> Solve::jvp(const std::vector<array>& primals,
-                              const std::vector<array>& tangents,
+std::vector<array> Solve::jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
                               const std::vector<int>& argnums) {
   Stream s = stream();
   const array& a = primals[0];
@@ -265,7 +270,9 @@ std::vector<array> det_nodes(const array& a, const char* op, bool log_form, Stre
   if (log_form) return array::make_arrays({batch, batch}, {a.dtype(), a.dtype()}, prim, {a});
   return {array(batch, a.dtype(), prim, {a})};
 }
-array as_matrix_scale(const array& v, Stream s) { return expand_dims(v, std::vector<int>{-2, -1}, s); }
+array as_matrix_scale(const array& v, Stream s) {
+  return expand_dims(v, std::vector<int>{-2, -1}, s);
+}
 }  // namespace
 
 std::vector<array> Determinant::vjp(const std::vector<array>& primals,
@@ -281,7 +288,8 @@ std::vector<array> Determinant::jvp(const std::vector<array>& primals,
                                     const std::vector<array>& tangents, const std::vector<int>&) {
   Stream s = stream();
   const array& a = primals[0];
-  array tr = sum(multiply(mT(linalg::inv(a, s), s), tangents[0], s), std::vector<int>{-2, -1}, false, s);
+  array tr =
+      sum(multiply(mT(linalg::inv(a, s), s), tangents[0], s), std::vector<int>{-2, -1}, false, s);
   if (log_form_) return {zeros(tr.shape(), tr.dtype(), s), tr};
   return {multiply(det_nodes(a, op_, false, s)[0], tr, s)};
 }
@@ -323,8 +331,8 @@ std::vector<array> Eigh::vjp(const std::vector<array>& primals,
   array g = mm(mm(v, m, s), mT(v, s), s);
   return {sym_from_tri_adjoint(g, upper_, s)};
 }
-std::vector<array> Eigh::jvp(const std::vector<array>& primals,
-                             const std::vector<array>& tangents, const std::vector<int>&) {
+std::vector<array> Eigh::jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                             const std::vector<int>&) {
   Stream s = stream();
   const array& a = primals[0];
   if (is_complex(a.dtype())) no_complex(op_);
@@ -404,9 +412,8 @@ array cols(const array& x, int c0, int c1, Stream s) { return block(x, 0, x.shap
 
 }  // namespace
 
-std::vector<array> SVD::vjp(const std::vector<array>& primals,
-                            const std::vector<array>& cotangents, const std::vector<int>&,
-                            const std::vector<array>& outputs) {
+std::vector<array> SVD::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                            const std::vector<int>&, const std::vector<array>& outputs) {
   Stream s = stream();
   const array& a = primals[0];
   if (is_complex(a.dtype())) no_complex(op_);
@@ -454,8 +461,8 @@ std::vector<array> SVD::vjp(const std::vector<array>& primals,
   return {g};
 }
 
-std::vector<array> SVD::jvp(const std::vector<array>& primals,
-                            const std::vector<array>& tangents, const std::vector<int>&) {
+std::vector<array> SVD::jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                            const std::vector<int>&) {
   Stream s = stream();
   const array& a = primals[0];
   if (is_complex(a.dtype())) no_complex(op_);
@@ -519,10 +526,12 @@ std::vector<array> qr_nodes(const array& a, const char* op, Stream s) {
 
 // The cotangent of A = Q R with R square (M >= N): (Qbar + Q copyltu(M)) R^-T,
 // M = R Rbar^T - Qbar^T Q, copyltu the symmetric matrix of M's lower triangle.
-array qr_square_vjp(const array& q, const array& r, const array& qbar, const array& rbar, Stream s) {
+array qr_square_vjp(const array& q, const array& r, const array& qbar, const array& rbar,
+                    Stream s) {
   array mtx = subtract(mm(r, mT(rbar, s), s), mm(mT(qbar, s), q, s), s);
   array low = tril(mtx, -1, s);
-  array sym = add(add(low, mT(low, s), s), multiply(eye_of(mtx.shape(-1), mtx.dtype(), s), mtx, s), s);
+  array sym =
+      add(add(low, mT(low, s), s), multiply(eye_of(mtx.shape(-1), mtx.dtype(), s), mtx, s), s);
   array b = add(qbar, mm(q, sym, s), s);
   return mm(b, mT(linalg::tri_inv(r, true, s), s), s);
 }
@@ -539,9 +548,8 @@ std::pair<array, array> qr_square_jvp(const array& q, const array& r, const arra
 
 }  // namespace
 
-std::vector<array> QRF::vjp(const std::vector<array>& primals,
-                            const std::vector<array>& cotangents, const std::vector<int>&,
-                            const std::vector<array>& outputs) {
+std::vector<array> QRF::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                            const std::vector<int>&, const std::vector<array>& outputs) {
   Stream s = stream();
   const array& a = primals[0];
   int m = a.shape(-2), n = a.shape(-1);
@@ -556,8 +564,8 @@ std::vector<array> QRF::vjp(const std::vector<array>& primals,
   array xbar = qr_square_vjp(q, r1, qbar, rbar1, s);
   return {concatenate({xbar, mm(q, rbar2, s)}, -1, s)};
 }
-std::vector<array> QRF::jvp(const std::vector<array>& primals,
-                            const std::vector<array>& tangents, const std::vector<int>&) {
+std::vector<array> QRF::jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                            const std::vector<int>&) {
   Stream s = stream();
   const array& a = primals[0];
   const array& da = tangents[0];
@@ -607,9 +615,8 @@ array row_indices(const array& p, int ncols, Stream s) {
 
 }  // namespace
 
-std::vector<array> LUF::vjp(const std::vector<array>& primals,
-                            const std::vector<array>& cotangents, const std::vector<int>&,
-                            const std::vector<array>& outputs) {
+std::vector<array> LUF::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                            const std::vector<int>&, const std::vector<array>& outputs) {
   Stream s = stream();
   const array& a = primals[0];
   int m = a.shape(-2), n = a.shape(-1), k = std::min(m, n);
@@ -640,8 +647,8 @@ std::vector<array> LUF::vjp(const std::vector<array>& primals,
   // A's row i is Ap's row P[i].
   return {take_along_axis(apbar, row_indices(stop_gradient(outputs[2], s), n, s), -2, s)};
 }
-std::vector<array> LUF::jvp(const std::vector<array>& primals,
-                            const std::vector<array>& tangents, const std::vector<int>&) {
+std::vector<array> LUF::jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                            const std::vector<int>&) {
   Stream s = stream();
   const array& a = primals[0];
   int m = a.shape(-2), n = a.shape(-1), k = std::min(m, n);

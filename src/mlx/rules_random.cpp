@@ -1,11 +1,11 @@
 // vmap and jvp rules of the random primitives (primitives_random.h); RandomSample's vjp is in
 // random.cpp. As in MLX, keys and draws are not differentiable (zero derivatives), except
 // uniform's bounds through (hi - lo) * u + lo and truncated_normal's through MLX's composition
-// clip(sqrt2 erfinv(uniform(erf(lower / sqrt2), erf(upper / sqrt2))), lower, upper). vmap over a batch of keys gives each key its
-// own draws, exactly those of an unbatched call with that key (MLX's batched RandomBits);
-// the kernels draw under one key, so a batch of keys becomes one node per key, stacked.
-// Batched parameters under one key share the key's draws: uniform's bounds broadcast over the
-// one draw; the other kinds take one node per batch element.
+// clip(sqrt2 erfinv(uniform(erf(lower / sqrt2), erf(upper / sqrt2))), lower, upper).
+// vmap over a batch of keys gives each key its own draws, exactly those of an unbatched call
+// with that key (MLX's batched RandomBits); the kernels draw under one key, so a batch of keys
+// becomes one node per key, stacked. Batched parameters under one key share the key's draws:
+// uniform's bounds broadcast over the one draw; the other kinds take one node per element.
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -105,11 +105,12 @@ array trunc_normal_partial(int arg, const std::vector<array>& primals, const arr
   // sample's uniform draw; clipped to a bound: 1 for that bound (MLX's maximum / minimum masks).
   array u = unit_uniform(primals[0], out.shape(), dt, s);
   array w = arg == 1 ? subtract(array(1.0f, dt), u, s) : u;
-  array through =
-      multiply(exp(multiply(array(0.5f, dt), subtract(square(out, s), square(bound, s), s), s), s), w, s);
+  array through = multiply(
+      exp(multiply(array(0.5f, dt), subtract(square(out, s), square(bound, s), s), s), s), w, s);
   array above = greater(out, lo, s);
   array inside = logical_and(above, less(out, hi, s), s);
-  array clipped = arg == 1 ? logical_not(above, s) : logical_and(above, greater_equal(out, hi, s), s);
+  array clipped =
+      arg == 1 ? logical_not(above, s) : logical_and(above, greater_equal(out, hi, s), s);
   return where(inside, through, astype(clipped, dt, s), s);
 }
 
@@ -135,10 +136,11 @@ std::vector<array> RandomSample::jvp(const std::vector<array>& primals,
       array t = multiply(astype(tangents[i], dtype_, s), w, s);
       out = out ? add(*out, t, s) : t;
     } else if (kind_ == RandomKind::TruncNormal && arg > 0) {
-      array sample = array(*shape_, dtype_,
-                           std::make_shared<RandomSample>(s, kind_, a_, b_, flag_, shape_, dtype_),
-                           primals);
-      array t = multiply(astype(tangents[i], dtype_, s), trunc_normal_partial(arg, primals, sample, s), s);
+      array sample =
+          array(*shape_, dtype_,
+                std::make_shared<RandomSample>(s, kind_, a_, b_, flag_, shape_, dtype_), primals);
+      array t = multiply(astype(tangents[i], dtype_, s),
+                         trunc_normal_partial(arg, primals, sample, s), s);
       out = out ? add(*out, t, s) : t;
     } else if (arg != 0 && kind_ != RandomKind::Bernoulli && kind_ != RandomKind::RandInt) {
       return Primitive::jvp(primals, tangents, argnums);

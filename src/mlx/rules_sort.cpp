@@ -44,8 +44,8 @@ std::vector<array> Sort::vjp(const std::vector<array>& primals,
   array idx = stop_gradient(argsort(primals[0], axis_, stream()), stream());
   return {scatter_back(primals[0], idx, cotangents[0], axis_, stream())};
 }
-std::vector<array> Sort::jvp(const std::vector<array>& primals,
-                             const std::vector<array>& tangents, const std::vector<int>&) {
+std::vector<array> Sort::jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                             const std::vector<int>&) {
   array idx = stop_gradient(argsort(primals[0], axis_, stream()), stream());
   return {take_along_axis(tangents[0], idx, axis_, stream())};
 }
@@ -135,8 +135,8 @@ std::vector<array> TopK::vjp(const std::vector<array>& primals,
   array idx = topk_indices(primals[0], k_, axis_, stream());
   return {scatter_back(primals[0], idx, cotangents[0], axis_, stream())};
 }
-std::vector<array> TopK::jvp(const std::vector<array>& primals,
-                             const std::vector<array>& tangents, const std::vector<int>&) {
+std::vector<array> TopK::jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                             const std::vector<int>&) {
   if (topk_empty(k_)) {
     Shape shape = primals[0].shape();
     shape[axis_] = 0;

@@ -104,7 +104,7 @@ const bat = (gen, ax) => mx.stack([gen(0), gen(1), gen(2)], ax);
   add('sort', {
     grad: [[(a) => mx.sort(a), [rand([6])]], [(a) => mx.sort(a, 0), [x]], [(a) => mx.sort(a, -1), [rand([2, 3, 4])]],
       [(a) => mx.sort(a, null), [rand([2, 3])]], [(a) => mx.sort(a, 1, cpu), [x]]],
-    vmap: [vm((a) => mx.sort(a, 0), [() => rand([4, 3])], [[0], [1], [2]]), vm((a) => mx.sort(a), [() => rand([5])], [[0], [1]])],
+    vmap: [vm((a) => mx.sort(a, 0), [() => rand([4, 3])], [[0], [1], [2], [-1]]), vm((a) => mx.sort(a), [() => rand([5])], [[0], [1]])],
   });
   add('partition', {
     grad: [[(a) => mx.partition(a, 2), [rand([6])]], [(a) => mx.partition(a, 1, 0), [x]], [(a) => mx.partition(a, -2, -1), [rand([2, 3, 4])]],
@@ -209,7 +209,7 @@ const bat = (gen, ax) => mx.stack([gen(0), gen(1), gen(2)], ax);
       [(a, b) => mx.linalg.solve(a, b), [wellCond([3, 3]), rand([3])]],
       [(a, b) => mx.linalg.solve(a, b), [wellCond([2, 3, 3]), rand([3, 2])]],
       [(a, b) => mx.linalg.solve(a, b, cpu), [wellCond([3, 3]), rand([2, 1, 3, 1])]]],
-    vmap: [vm((a, b) => mx.linalg.solve(a, b), [() => wellCond([3, 3]), () => rand([3, 2])], [[0, null], [null, 0], [2, 1], [0, 2], [1, 0]]),
+    vmap: [vm((a, b) => mx.linalg.solve(a, b), [() => wellCond([3, 3]), () => rand([3, 2])], [[0, null], [null, 0], [2, 1], [0, 2], [1, 0], [-1, -2]]),
       vm((a, b) => mx.linalg.solve(a, b), [() => wellCond([3, 3]), () => rand([3])], [[null, 0], [0, 1]])],
   });
   add('linalg.solve_triangular', {
@@ -309,7 +309,7 @@ const bat = (gen, ax) => mx.stack([gen(0), gen(1), gen(2)], ax);
     const spec = twoD
       ? [...cases((x) => op(x), [rand([3, 4])]), ...cases((x) => op(x, [4, 3], [0, 1], 'ortho'), [rand([3, 4])]), ...cases((x) => op(x, null, [-1, 0], 'forward'), [rand([3, 2, 5])])]
       : [...cases((x) => op(x), [rand([6])]), ...cases((x) => op(x), [rand([7])]), ...cases((x) => op(x, 4, 0), [rand([5, 2])]), ...cases((x) => op(x, 9, -1, 'ortho'), [rand([2, 6])])];
-    add(`fft.${name}`, { cgrad: spec, vmap: [vm((x) => mx.abs(op(x)), [() => rand([3, 4]).astype(mx.float32)], [[0], [1], [2]])] });
+    add(`fft.${name}`, { cgrad: spec, vmap: [vm((x) => mx.abs(op(x)), [() => rand([3, 4]).astype(mx.float32)], [[0], [1], [2], [-1]])] });
   };
   rOp('rfft', false); rOp('rfft2', true); rOp('rfftn', true);
   // irfft: complex input, real output; the imaginary parts of the DC (and, n even, Nyquist)
