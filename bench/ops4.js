@@ -62,6 +62,18 @@ f = lambda: np.fft.fft(z)`,
     'node-mlx': `const [q, k, v] = [0, 1, 2].map(() => mx.random.normal([1, 32, 1024, 64]).astype(mx.bfloat16)); mx.eval(q, k, v);
       return () => mx.eval(mx.fast.scaledDotProductAttention(q, k, v, 0.125));`,
   },
+  // Causal: mlxjs skips the masked half; node-mlx (no 'causal' string) gets the same mask as
+  // an additive array.
+  sdpa_f32_causal: {
+    label: 'sdpa 1x32x1024x64, causal, f32',
+    mlxjs: `const [q, k, v] = [0, 1, 2].map(() => mx.random.normal([1, 32, 1024, 64])); mx.eval(q, k, v);
+      return () => mx.eval(mx.fast.scaled_dot_product_attention(q, k, v, { scale: 0.125, mask: 'causal' }));`,
+    'node-mlx': `const [q, k, v] = [0, 1, 2].map(() => mx.random.normal([1, 32, 1024, 64]));
+      const i = mx.arange(1024);
+      const m = mx.where(mx.greater(mx.reshape(i, [1, 1024]), mx.reshape(i, [1024, 1])), mx.array(-Infinity), mx.array(0));
+      mx.eval(q, k, v, m);
+      return () => mx.eval(mx.fast.scaledDotProductAttention(q, k, v, 0.125, m));`,
+  },
   // The same attention from separate ops (matmul, softmax, matmul): what the fused kernel saves.
   sdpa_f32_ops: {
     label: 'attention from ops (matmul, softmax, matmul), f32',
