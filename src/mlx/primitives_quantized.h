@@ -32,8 +32,8 @@ class Quantize : public QuantizedPrimitive {
   using QuantizedPrimitive::QuantizedPrimitive;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "Quantize"; }
-  MLX_DEFINE_STATE
   MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Quantize*>(&o);
     return p && same_params(*p);
@@ -46,8 +46,8 @@ class Dequantize : public QuantizedPrimitive {
   using QuantizedPrimitive::QuantizedPrimitive;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "Dequantize"; }
-  MLX_DEFINE_STATE
   MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   // The dtype the op asked for (the fp modes' node computes in it; vmap rebuilds it).
   void set_out_dtype(Dtype d) { out_dtype_ = d; }
   std::optional<Dtype> out_dtype() const { return out_dtype_; }
@@ -66,8 +66,8 @@ class QuantizedMatmul : public QuantizedPrimitive {
       : QuantizedPrimitive(s, mode, group_size, bits), transpose_(transpose) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "QuantizedMatmul"; }
-  MLX_DEFINE_STATE
   MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const QuantizedMatmul*>(&o);
     return p && same_params(*p) && p->transpose_ == transpose_;
@@ -85,8 +85,8 @@ class GatherQMM : public QuantizedPrimitive {
       : QuantizedPrimitive(s, mode, group_size, bits), transpose_(transpose) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "GatherQMM"; }
-  MLX_DEFINE_STATE
   MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const GatherQMM*>(&o);
     return p && same_params(*p) && p->transpose_ == transpose_;

@@ -397,4 +397,32 @@ Batched GatherQMM::vmap(const std::vector<array>& inputs, const std::vector<int>
   return {{out}, {0}};
 }
 
+// ---- output shapes (shapeless compile) ---------------------------------------------------------
+
+std::vector<Shape> Quantize::output_shapes(const std::vector<array>& inputs) {
+  Shape wq = inputs[0].shape(), sc = inputs[0].shape();
+  wq.back() = int(int64_t(sc.back()) * bits_ / 32);
+  sc.back() /= group_size_;
+  if (mode_ == QuantMode::Affine) return {wq, sc, sc};
+  return {wq, sc};
+}
+std::vector<Shape> Dequantize::output_shapes(const std::vector<array>& inputs) {
+  Shape out = inputs[0].shape();
+  out.back() = int(int64_t(out.back()) * 32 / bits_);
+  return {out};
+}
+std::vector<Shape> QuantizedMatmul::output_shapes(const std::vector<array>& inputs) {
+  const array& w = inputs[1];
+  Shape out = inputs[0].shape();
+  out.back() = transpose_ ? w.shape(-2) : int(int64_t(w.shape(-1)) * 32 / bits_);
+  return {out};
+}
+std::vector<Shape> GatherQMM::output_shapes(const std::vector<array>& inputs) {
+  const array& w = inputs[1];
+  Shape out = inputs[inputs.size() - 2].shape();
+  out.push_back(inputs[0].shape(-2));
+  out.push_back(transpose_ ? w.shape(-2) : int(int64_t(w.shape(-1)) * 32 / bits_));
+  return {out};
+}
+
 }  // namespace mlx::core

@@ -207,3 +207,27 @@ test('arguments without a derivative raise MLX\'s errors', () => {
   // batched global scales are not supported by vmap
   throwsWith(() => mx.vmap((g) => mx.quantize(r32([2, 32]), { mode: 'nvfp4', global_scale: g })[0])(mx.array([1, 2], mx.float32)), Error, /\[Quantize::vmap\] The global scale cannot be batched/);
 });
+
+test('shapeless compile infers the output shapes of the quantized primitives', () => {
+  const x2 = r32([2, 64]), x5 = r32([5, 64]);
+  const f = mx.compile((x) => mx.quantized_matmul(x, wq, ws, wb, true, 32, 4), { shapeless: true });
+  for (const x of [x2, x5]) {
+    const y = f(x);
+    assert.deepEqual(y.shape, [x.shape[0], 8]);
+    assert.deepEqual(f64(y), f64(mx.quantized_matmul(x, wq, ws, wb, true, 32, 4)));
+  }
+  const g = mx.compile((w) => mx.quantize(w, 32, 4), { shapeless: true });
+  for (const shape of [[2, 64], [3, 128]]) {
+    const w = r32(shape);
+    const out = g(w), ref = mx.quantize(w, 32, 4);
+    out.forEach((a, i) => { assert.deepEqual(a.shape, ref[i].shape); assert.deepEqual(f64(a), f64(ref[i])); });
+  }
+  const h = mx.compile((q, s, b) => mx.dequantize(q, s, b, 32, 4), { shapeless: true });
+  assert.deepEqual(h(wq, ws, wb).shape, [8, 64]);
+  assert.deepEqual(h(bq, bs, bb).shape, [3, 8, 64]);
+  const k = mx.compile((x, l, r) => mx.gather_qmm(x, eq, es, eb, l, r, true, 32, 8), { shapeless: true });
+  const a = k(X322, mx.array([0, 1, 2]), mx.array([3, 0, 1]));
+  assert.deepEqual(a.shape, [3, 2, 16]);
+  const b = k(r32([3, 5, 32]), mx.array([1, 1, 0, 2]), mx.array([0, 1, 2, 3]));
+  assert.deepEqual(b.shape, [4, 5, 16]);
+});
