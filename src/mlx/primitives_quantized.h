@@ -32,6 +32,7 @@ class Quantize : public QuantizedPrimitive {
   using QuantizedPrimitive::QuantizedPrimitive;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "Quantize"; }
+  MLX_DEFINE_STATE
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   bool is_equivalent(const Primitive& o) const override {
@@ -46,6 +47,7 @@ class Dequantize : public QuantizedPrimitive {
   using QuantizedPrimitive::QuantizedPrimitive;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "Dequantize"; }
+  MLX_DEFINE_STATE
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   // The dtype the op asked for (the fp modes' node computes in it; vmap rebuilds it).
@@ -66,6 +68,7 @@ class QuantizedMatmul : public QuantizedPrimitive {
       : QuantizedPrimitive(s, mode, group_size, bits), transpose_(transpose) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "QuantizedMatmul"; }
+  MLX_DEFINE_STATE
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   bool is_equivalent(const Primitive& o) const override {
@@ -85,6 +88,7 @@ class GatherQMM : public QuantizedPrimitive {
       : QuantizedPrimitive(s, mode, group_size, bits), transpose_(transpose) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "GatherQMM"; }
+  MLX_DEFINE_STATE
   MLX_DEFINE_TRANSFORMS
   MLX_DEFINE_OUTPUT_SHAPES
   bool is_equivalent(const Primitive& o) const override {
