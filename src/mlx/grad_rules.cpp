@@ -15,6 +15,12 @@ namespace {
 
 array scalar(double v, Dtype dt) { return array(v, dt); }
 
+// Complex gradients follow MLX's (and PyTorch's) convention: the cotangent is dL/dz*, so a
+// holomorphic op's vjp multiplies it by the conjugate of the derivative.
+array conj_if_complex(const array& d, Stream s) {
+  return is_complex(d.dtype()) ? conjugate(d, s) : d;
+}
+
 // d out / d x of an elementwise unary op, as an array broadcastable to x; `out` is the
 // op's output. Ops with zero derivative return nullopt.
 std::optional<array> unary_derivative(UnaryOp op, const array& x, const array& out, Stream s) {
@@ -70,25 +76,31 @@ array unary_rule(UnaryOp op, const array& x, const array& out, const array& t, b
       // vjp: a real cotangent enters the real part; jvp: the real part of the tangent.
       return backward ? astype(t, x.dtype(), s) : real(t, s);
     case UnaryOp::imag:
-      return backward ? multiply(array(complex64_t(0.0f, -1.0f)), astype(t, x.dtype(), s), s)
+      // L = c imag(z): dL/dx + i dL/dy = i c.
+      return backward ? multiply(array(complex64_t(0.0f, 1.0f)), astype(t, x.dtype(), s), s)
                       : imag(t, s);
     default: break;
   }
   auto d = unary_derivative(op, x, out, s);
   if (!d) return zeros(backward ? x.shape() : out.shape(), backward ? x.dtype() : out.dtype(), s);
+  // abs of a complex number is real: its gradient is c z/|z|, with no conjugate.
+  if (backward && op != UnaryOp::abs) return multiply(t, conj_if_complex(*d, s), s);
   return multiply(t, *d, s);
 }
 
 // The gradient of one exclusive-product reduction along `axis` (MLX's stable prod rule).
-array prod_grad_axis(const array& x, const array& cot, int axis, Stream s) {
+// `conj`: the vjp (conjugated derivative for complex inputs); the jvp passes false.
+array prod_grad_axis(const array& x, const array& cot, int axis, Stream s, bool conj = true) {
   array p1 = cumprod(x, axis, false, false, s);
   array p2 = cumprod(x, axis, true, false, s);
-  return multiply(multiply(p1, p2, s), cot, s);
+  array d = multiply(p1, p2, s);
+  return multiply(conj ? conj_if_complex(d, s) : d, cot, s);
 }
 
 // d prod(x, axes) / dx times cot (cot has the reduced dims kept as 1).
-array prod_grad(const array& in, const array& cot, const std::vector<int>& axes, Stream s) {
-  if (axes.size() == 1) return prod_grad_axis(in, cot, axes[0], s);
+array prod_grad(const array& in, const array& cot, const std::vector<int>& axes, Stream s,
+                bool conj = true) {
+  if (axes.size() == 1) return prod_grad_axis(in, cot, axes[0], s, conj);
   // Move the axes last and flatten them into one, take the exclusive products there.
   std::vector<int> perm, back(in.ndim());
   Shape flat;
@@ -114,7 +126,7 @@ array prod_grad(const array& in, const array& cot, const std::vector<int>& axes,
                               }(), s),
                               perm, s),
                     cflat, s);
-  array g = prod_grad_axis(x, c, x.ndim() - 1, s);
+  array g = prod_grad_axis(x, c, x.ndim() - 1, s, conj);
   return transpose(reshape(g, moved, s), back, s);
 }
 
@@ -220,7 +232,7 @@ std::vector<array> Binary::vjp(const std::vector<array>& primals,
       vjps.push_back(zeros_like(primals[arg], stream()));
       continue;
     }
-    array g = multiply(cot, *d, stream());
+    array g = multiply(cot, conj_if_complex(*d, stream()), stream());
     if (g.dtype() != primals[arg].dtype()) g = astype(g, primals[arg].dtype(), stream());
     vjps.push_back(g);
   }
@@ -399,8 +411,11 @@ std::vector<array> Matmul::vjp(const std::vector<array>& primals,
   const array& cot = cotangents[0];
   std::vector<array> out;
   for (int arg : argnums) {
-    if (arg == 0) out.push_back(matmul(cot, swapaxes(primals[1], -1, -2, stream()), stream()));
-    else out.push_back(matmul(swapaxes(primals[0], -1, -2, stream()), cot, stream()));
+    // Conjugate transposes for complex operands (MLX's convention).
+    const array& other = primals[1 - arg];
+    array ht = swapaxes(conj_if_complex(other, stream()), -1, -2, stream());
+    if (arg == 0) out.push_back(matmul(cot, ht, stream()));
+    else out.push_back(matmul(ht, cot, stream()));
   }
   return out;
 }
@@ -453,7 +468,7 @@ std::vector<array> Reduce::jvp(const std::vector<array>& primals,
   switch (op_) {
     case ReduceOp::Sum: return {sum(t, axes_, true, s)};
     case ReduceOp::Prod: {
-      array g = prod_grad(in, ones(oshape, in.dtype(), s), axes_, s);
+      array g = prod_grad(in, ones(oshape, in.dtype(), s), axes_, s, false);
       return {sum(multiply(t, g, s), axes_, true, s)};
     }
     case ReduceOp::Min:
@@ -496,14 +511,15 @@ std::vector<array> Scan::vjp(const std::vector<array>& primals,
       array z = scalar(0.0, x.dtype());
       array eq_zero = equal(incl, z, s);
       array first_zero = logical_and(eq_zero, not_equal(excl, z, s), s);
+      // Complex: sum_i cot_i conj(dy_i/dx_j), so the products and x enter conjugated.
       auto partial = [&](const array& arr) {
-        return cumsum(multiply(arr, cot, s), axis_, !reverse_, inclusive_, s);
+        return cumsum(multiply(conj_if_complex(arr, s), cot, s), axis_, !reverse_, inclusive_, s);
       };
       array with_one =
           cumprod(where(first_zero, scalar(1.0, x.dtype()), x, s), axis_, reverse_, inclusive_, s);
       array grad_one = partial(with_one);
       array safe_x = where(equal(x, z, s), scalar(1.0, x.dtype()), x, s);
-      array grad = divide(partial(outputs[0]), safe_x, s);
+      array grad = divide(partial(outputs[0]), conj_if_complex(safe_x, s), s);
       return {astype(where(first_zero, grad_one, where(eq_zero, z, grad, s), s), x.dtype(), s)};
     }
     case ScanOp::Min:
