@@ -22,7 +22,9 @@
 // nodes' outputs in order; a node reads only values numbered before it.
 // Reading is defensive: every count and length is checked against the bytes left before
 // anything is allocated, the checksum must match, primitives must be known to this build
-// and take the number of inputs and outputs they have. Errors say what is wrong.
+// and take the number of inputs and outputs they have, and each reader checks its
+// parameters against the node's declared input and output shapes and dtypes
+// (export_checks.h), which the kernels rely on. Errors say what is wrong.
 #include "export.h"
 
 #include <zlib.h>
@@ -490,8 +492,17 @@ ImportedTrace prepare(TraceRec rec, const std::vector<array>& constants) {
     if (!is_available(dev)) throw std::invalid_argument("[import_function] The file runs " + n.name +
                                                         " on the gpu, which is not available.");
     StateReader sr(n.state, n.name);
+    NodeIO io;
+    for (auto v : n.in) {
+      io.in_shapes.push_back(specs[v].shape);
+      io.in_dtypes.push_back(specs[v].dtype);
+    }
+    for (auto& s : n.out) {
+      io.out_shapes.push_back(s.shape);
+      io.out_dtypes.push_back(s.dtype);
+    }
     Step st;
-    st.prim = r->make(default_stream(dev), sr, nin, nout);
+    st.prim = r->make(default_stream(dev), sr, io);
     sr.done();
     st.broadcast = typeid(*st.prim) == typeid(Broadcast);
     st.elementwise = is_elementwise(*st.prim);

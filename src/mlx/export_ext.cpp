@@ -2,6 +2,7 @@
 // readers import_function rebuilds them with (see export_core.cpp).
 #include <cstring>
 
+#include "export_checks.h"
 #include "export_state.h"
 #include "primitives_conv.h"
 #include "primitives_fast.h"
@@ -57,7 +58,7 @@ namespace detail {
 
 namespace {
 
-using Make = std::function<std::shared_ptr<Primitive>(Stream, StateReader&, int, int)>;
+using Make = std::function<std::shared_ptr<Primitive>(Stream, StateReader&, const NodeIO&)>;
 
 void reg(const std::string& name, int min_in, int max_in, Make make, int min_out = 1,
          int max_out = 1) {
@@ -84,6 +85,20 @@ const char* linalg_op(StateReader& r) {
   return "linalg";
 }
 
+// Matrices in the last two axes of a float32, float64 or complex64 input (square: n x n).
+void matrices(StateReader& r, const NodeIO& io, int k, bool square) {
+  rank_at_least(r, io, 2, k);
+  Dtype t = io.in_dtypes[size_t(k)];
+  if (t != float32 && t != float64 && t != complex64) r.fail("its input is not float32, float64 or complex64");
+  const Shape& sh = io.in_shapes[size_t(k)];
+  if (square && sh[sh.size() - 1] != sh[sh.size() - 2]) r.fail("its matrices are not square");
+}
+template <typename P>
+std::shared_ptr<P> inferred(StateReader& r, const NodeIO& io, std::shared_ptr<P> p) {
+  infer_shapes(r, io, *p);
+  return p;
+}
+
 void check_quant(StateReader& r, QuantMode& mode, int& gs, int& bits) {
   mode = r.e<QuantMode>(4);
   gs = r.at_least(1);
@@ -94,75 +109,158 @@ void check_quant(StateReader& r, QuantMode& mode, int& gs, int& bits) {
 }  // namespace
 
 void register_ext_readers() {
-  reg("QRF", 1, 1, [](Stream s, StateReader& r, int, int) { return std::make_shared<QRF>(s, linalg_op(r)); }, 2, 2);
-  reg("SVD", 1, 1, [](Stream s, StateReader& r, int, int n_out) {
+  reg("QRF", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
+    const char* op = linalg_op(r);
+    matrices(r, io, 0, false);
+    keeps_dtype(r, io);
+    return inferred(r, io, std::make_shared<QRF>(s, op));
+  }, 2, 2);
+  reg("SVD", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
     const char* op = linalg_op(r);
     bool uv = r.b();
-    if (n_out != (uv ? 3 : 1)) r.fail("its output count does not match");
-    return std::make_shared<SVD>(s, op, uv);
+    if (io.nout() != (uv ? 3 : 1)) r.fail("its output count does not match");
+    matrices(r, io, 0, false);
+    return inferred(r, io, std::make_shared<SVD>(s, op, uv));
   }, 1, 3);
-  reg("Inverse", 1, 1, [](Stream s, StateReader& r, int, int) {
+  reg("Inverse", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
     const char* op = linalg_op(r);
-    bool tri = r.b();
-    return std::make_shared<Inverse>(s, op, tri, r.b());
+    bool tri = r.b(), up = r.b();
+    matrices(r, io, 0, true);
+    keeps_dtype(r, io);
+    return inferred(r, io, std::make_shared<Inverse>(s, op, tri, up));
   });
-  reg("Cholesky", 1, 1, [](Stream s, StateReader& r, int, int) {
+  reg("Cholesky", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
     const char* op = linalg_op(r);
-    return std::make_shared<Cholesky>(s, op, r.b());
+    bool up = r.b();
+    matrices(r, io, 0, true);
+    keeps_dtype(r, io);
+    return inferred(r, io, std::make_shared<Cholesky>(s, op, up));
   });
-  reg("CholeskyInverse", 1, 1, [](Stream s, StateReader& r, int, int) {
+  reg("CholeskyInverse", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
     const char* op = linalg_op(r);
-    return std::make_shared<CholeskyInverse>(s, op, r.b());
+    bool up = r.b();
+    matrices(r, io, 0, true);
+    keeps_dtype(r, io);
+    return inferred(r, io, std::make_shared<CholeskyInverse>(s, op, up));
   });
-  reg("Eig", 1, 1, [](Stream s, StateReader& r, int, int n_out) {
+  reg("Eig", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
     const char* op = linalg_op(r);
     bool v = r.b();
-    if (n_out != (v ? 2 : 1)) r.fail("its output count does not match");
-    return std::make_shared<Eig>(s, op, v);
+    if (io.nout() != (v ? 2 : 1)) r.fail("its output count does not match");
+    matrices(r, io, 0, true);
+    out_dtype(r, io, complex64);
+    return inferred(r, io, std::make_shared<Eig>(s, op, v));
   }, 1, 2);
-  reg("Eigh", 1, 1, [](Stream s, StateReader& r, int, int n_out) {
+  reg("Eigh", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
     const char* op = linalg_op(r);
     bool up = r.b(), v = r.b();
-    if (n_out != (v ? 2 : 1)) r.fail("its output count does not match");
-    return std::make_shared<Eigh>(s, op, up, v);
+    if (io.nout() != (v ? 2 : 1)) r.fail("its output count does not match");
+    matrices(r, io, 0, true);
+    Dtype real = io.in_dtypes[0] == complex64 ? float32 : io.in_dtypes[0];
+    if (io.out_dtypes[0] != real || (v && io.out_dtypes[1] != io.in_dtypes[0])) r.fail("its output dtypes are not the ones it computes");
+    return inferred(r, io, std::make_shared<Eigh>(s, op, up, v));
   }, 1, 2);
-  reg("LUF", 1, 1, [](Stream s, StateReader& r, int, int) { return std::make_shared<LUF>(s, linalg_op(r)); }, 3, 3);
+  reg("LUF", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
+    const char* op = linalg_op(r);
+    matrices(r, io, 0, false);
+    if (io.out_dtypes[0] != io.in_dtypes[0] || io.out_dtypes[1] != uint32 || io.out_dtypes[2] != uint32)
+      r.fail("its output dtypes are not the ones it computes");
+    return inferred(r, io, std::make_shared<LUF>(s, op));
+  }, 3, 3);
   for (bool tri : {false, true}) {
-    reg(Solve(Stream{}, "", tri, false).name(), 2, 2, [tri](Stream s, StateReader& r, int, int) {
+    reg(Solve(Stream{}, "", tri, false).name(), 2, 2, [tri](Stream s, StateReader& r, const NodeIO& io) {
       const char* op = linalg_op(r);
-      return std::make_shared<Solve>(s, op, tri, r.b());
+      bool up = r.b();
+      matrices(r, io, 0, true);
+      matrices(r, io, 1, false);
+      same_dtypes(r, io);
+      keeps_dtype(r, io);
+      return inferred(r, io, std::make_shared<Solve>(s, op, tri, up));
     });
   }
   for (bool lg : {false, true}) {
-    reg(Determinant(Stream{}, "", lg).name(), 1, 1, [lg](Stream s, StateReader& r, int, int) {
-      return std::make_shared<Determinant>(s, linalg_op(r), lg);
+    reg(Determinant(Stream{}, "", lg).name(), 1, 1, [lg](Stream s, StateReader& r, const NodeIO& io) {
+      const char* op = linalg_op(r);
+      matrices(r, io, 0, true);
+      keeps_dtype(r, io);
+      return inferred(r, io, std::make_shared<Determinant>(s, op, lg));
     }, lg ? 2 : 1, lg ? 2 : 1);
   }
 
-  reg("FFT", 1, 1, [](Stream s, StateReader& r, int, int) {
+  reg("FFT", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
     auto axes = r.ints();
     Shape n = r.ints();
     if (axes.size() != n.size() || axes.empty()) r.fail("its axes and lengths differ");
     for (size_t k = 0; k < axes.size(); ++k)
       if (axes[k] < 0 || n[k] < 1) r.fail("an axis or length is out of range");
     bool inv = r.b(), real = r.b();
-    return std::make_shared<FFT>(s, axes, n, inv, real, r.d());
+    double scale = r.d();
+    std::vector<char> seen(size_t(io.rank()), 0);
+    for (int a : axes) {
+      if (a >= io.rank() || seen[size_t(a)]) r.fail("an axis is out of range or repeated");
+      seen[size_t(a)] = 1;
+    }
+    Dtype in = io.in_dtypes[0], out = io.out_dtypes[0];
+    bool ok = real ? (inv ? in == complex64 && out == float32 : in == float32 && out == complex64)
+                   : (in == complex64 || in == float32) && out == complex64;
+    if (!ok) r.fail("its dtypes do not fit its kind");
+    return inferred(r, io, std::make_shared<FFT>(s, axes, n, inv, real, scale));
   });
-  reg("RMSNorm", 2, 2, [](Stream s, StateReader& r, int, int) { return std::make_shared<fast::RMSNorm>(s, r.f()); });
-  reg("LayerNorm", 3, 3, [](Stream s, StateReader& r, int, int) { return std::make_shared<fast::LayerNorm>(s, r.f()); });
-  reg("RoPE", 2, 3, [](Stream s, StateReader& r, int, int) {
+  // x and per-feature parameters (1-D of x's last axis, or 0-d when absent), one dtype.
+  auto norm = [](StateReader& r, const NodeIO& io) {
+    rank_at_least(r, io, 1, 0);
+    for (int k = 1; k < io.nin(); ++k) {
+      const Shape& w = io.in_shapes[size_t(k)];
+      if (!(w.empty() || (w.size() == 1 && w[0] == io.in_shapes[0].back()))) r.fail("a parameter does not fit the last axis");
+    }
+    same_dtypes(r, io);
+    keeps_dtype(r, io);
+    out_shape(r, io, io.in_shapes[0]);
+  };
+  reg("RMSNorm", 2, 2, [norm](Stream s, StateReader& r, const NodeIO& io) {
+    float eps = r.f();
+    norm(r, io);
+    return std::make_shared<fast::RMSNorm>(s, eps);
+  });
+  reg("LayerNorm", 3, 3, [norm](Stream s, StateReader& r, const NodeIO& io) {
+    float eps = r.f();
+    norm(r, io);
+    return std::make_shared<fast::LayerNorm>(s, eps);
+  });
+  reg("RoPE", 2, 3, [](Stream s, StateReader& r, const NodeIO& io) {
     int dims = r.at_least(1);
     bool trad = r.b();
     float base = r.f(), scale = r.f();
-    return std::make_shared<fast::RoPE>(s, dims, trad, base, scale, r.b());
+    bool fwd = r.b();
+    rank_at_least(r, io, 2, 0);
+    if (dims > io.in_shapes[0].back() || dims % 2) r.fail("its dims do not fit the last axis");
+    integer_input(r, io, 1);
+    if (io.rank(1) > 1) r.fail("its offset is not 0-d or 1-D");
+    if (io.nin() == 3 && (io.in_dtypes[2] != float32 || io.in_shapes[2] != Shape{dims / 2}))
+      r.fail("its frequencies do not fit its dims");
+    keeps_dtype(r, io);
+    out_shape(r, io, io.in_shapes[0]);
+    return std::make_shared<fast::RoPE>(s, dims, trad, base, scale, fwd);
   });
-  reg("ScaledDotProductAttention", 3, 5, [](Stream s, StateReader& r, int n_in, int) {
+  reg("ScaledDotProductAttention", 3, 5, [](Stream s, StateReader& r, const NodeIO& io) {
     float scale = r.f();
     bool causal = r.b(), mask = r.b(), sinks = r.b();
-    if (n_in != 3 + int(mask) + int(sinks)) r.fail("its inputs do not match its mask and sinks");
+    if (io.nin() != 3 + int(mask) + int(sinks)) r.fail("its inputs do not match its mask and sinks");
+    for (int k = 0; k < 3; ++k)
+      if (io.rank(k) != 4) r.fail("its queries, keys or values are not 4-D");
+    const Shape &q = io.in_shapes[0], &kk = io.in_shapes[1], &v = io.in_shapes[2];
+    if (kk[0] != q[0] || v[0] != q[0] || kk[1] != v[1] || kk[2] != v[2] || kk[3] != q[3] || kk[1] < 1 || q[1] % kk[1])
+      r.fail("its queries, keys and values do not fit together");
+    same_dtypes(r, io, 0, 2);
+    if (mask && io.in_shapes[3] != Shape{q[0], q[1], q[2], kk[2]}) r.fail("its mask does not fit the scores");
+    if (mask && io.in_dtypes[3] != bool_ && io.in_dtypes[3] != io.in_dtypes[0]) r.fail("its mask dtype does not fit");
+    if (sinks && (io.in_shapes[size_t(io.nin() - 1)] != Shape{q[1]} || io.in_dtypes[size_t(io.nin() - 1)] != io.in_dtypes[0]))
+      r.fail("its sinks do not fit the heads");
+    keeps_dtype(r, io);
+    out_shape(r, io, Shape{q[0], q[1], q[2], v[3]});
     return std::make_shared<fast::ScaledDotProductAttention>(s, scale, causal, mask, sinks);
   });
-  reg("Convolution", 2, 2, [](Stream s, StateReader& r, int, int) {
+  reg("Convolution", 2, 2, [](Stream s, StateReader& r, const NodeIO& io) {
     auto st = r.ints(), lo = r.ints(), hi = r.ints(), kd = r.ints(), id = r.ints();
     size_t d = st.size();
     if (d < 1 || d > 3 || lo.size() != d || hi.size() != d || kd.size() != d || id.size() != d)
@@ -171,15 +269,22 @@ void register_ext_readers() {
       if (st[k] < 1 || lo[k] < 0 || hi[k] < 0 || kd[k] < 1 || id[k] < 1)
         r.fail("a stride, padding or dilation is out of range");
     int groups = r.at_least(1);
-    return std::make_shared<Convolution>(s, st, lo, hi, kd, id, groups, r.b());
+    bool flip = r.b();
+    for (int k = 0; k < 2; ++k)
+      if (io.rank(k) != int(d) + 2) r.fail("its input or weight has the wrong rank");
+    const Shape &x = io.in_shapes[0], &w = io.in_shapes[1];
+    if (x.back() != w.back() * groups || w[0] % groups) r.fail("its channels do not fit its groups");
+    same_dtypes(r, io);
+    keeps_dtype(r, io);
+    return inferred(r, io, std::make_shared<Convolution>(s, st, lo, hi, kd, id, groups, flip));
   });
-  reg("Quantize", 1, 1, [](Stream s, StateReader& r, int, int) {
+  reg("Quantize", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
     QuantMode m;
     int gs, bits;
     check_quant(r, m, gs, bits);
     return std::make_shared<Quantize>(s, m, gs, bits);
   }, 2, 3);
-  reg("Dequantize", 2, 3, [](Stream s, StateReader& r, int, int) {
+  reg("Dequantize", 2, 3, [](Stream s, StateReader& r, const NodeIO& io) {
     QuantMode m;
     int gs, bits;
     check_quant(r, m, gs, bits);
@@ -189,13 +294,13 @@ void register_ext_readers() {
     if (has_dtype) p->set_out_dtype(dt);
     return p;
   });
-  reg("QuantizedMatmul", 3, 4, [](Stream s, StateReader& r, int, int) {
+  reg("QuantizedMatmul", 3, 4, [](Stream s, StateReader& r, const NodeIO& io) {
     QuantMode m;
     int gs, bits;
     check_quant(r, m, gs, bits);
     return std::make_shared<QuantizedMatmul>(s, m, gs, bits, r.b());
   });
-  reg("GatherQMM", 5, 6, [](Stream s, StateReader& r, int, int) {
+  reg("GatherQMM", 5, 6, [](Stream s, StateReader& r, const NodeIO& io) {
     QuantMode m;
     int gs, bits;
     check_quant(r, m, gs, bits);

@@ -74,6 +74,21 @@ class StateReader {
     if (v < lo) fail("a parameter is out of range");
     return v;
   }
+  // An axis of a rank-n array (normalised: 0 <= axis < n).
+  int32_t axis(int n) {
+    int32_t v = i();
+    if (v < 0 || v >= n) fail("an axis is out of range");
+    return v;
+  }
+  // Axes of a rank-n array, each in range; `sorted`: strictly ascending.
+  std::vector<int32_t> axes(int n, bool sorted = false) {
+    auto v = ints();
+    for (size_t k = 0; k < v.size(); ++k) {
+      if (v[k] < 0 || v[k] >= n) fail("an axis is out of range");
+      if (sorted && k > 0 && v[k] <= v[k - 1]) fail("its axes are not sorted and unique");
+    }
+    return v;
+  }
   // Every value consumed: extra values are an invalid file too.
   void done() const {
     if (pos_ != values_.size()) fail("it has more parameters than the primitive takes");
@@ -98,6 +113,16 @@ class StateReader {
   size_t pos_ = 0;
 };
 
+// The inputs and outputs a file declares for a node: readers check parameters against them
+// (an axis within the input's rank, ...) before building the primitive.
+struct NodeIO {
+  std::vector<Shape> in_shapes, out_shapes;
+  std::vector<Dtype> in_dtypes, out_dtypes;
+  int nin() const { return int(in_shapes.size()); }
+  int nout() const { return int(out_shapes.size()); }
+  int rank(int i = 0) const { return int(in_shapes[size_t(i)].size()); }
+};
+
 namespace detail {
 
 // How import_function rebuilds one primitive name: the number of inputs it accepts and of
@@ -105,8 +130,8 @@ namespace detail {
 struct PrimitiveReader {
   int min_inputs = 0, max_inputs = 0;    // max -1: any number
   int min_outputs = 1, max_outputs = 1;  // max -1: any number
-  // (stream, state, number of inputs, number of outputs) -> the primitive.
-  std::function<std::shared_ptr<Primitive>(Stream, StateReader&, int, int)> make;
+  // (stream, state, the node's declared inputs and outputs) -> the primitive.
+  std::function<std::shared_ptr<Primitive>(Stream, StateReader&, const NodeIO&)> make;
 };
 
 // Registers `name` (a primitive's name(), which names it in files); duplicates are a

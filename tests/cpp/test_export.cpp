@@ -27,127 +27,162 @@ using namespace mlx::core;
 
 namespace {
 
+using Specs = std::vector<std::pair<Shape, Dtype>>;
+
 struct Sample {
   std::shared_ptr<Primitive> p;
-  int nin, nout;
+  Specs in, out;
 };
 
+// One primitive of every class with inputs and outputs of the shapes and dtypes it takes and
+// makes (the readers check them).
 std::vector<Sample> samples() {
   Stream s{};
   using std::make_shared;
+  const Dtype F = float32;
   std::vector<Sample> v = {
-      {make_shared<Binary>(s, BinaryOp::power), 2, 1},
-      {make_shared<Binary>(s, BinaryOp::right_shift), 2, 1},
-      {make_shared<Unary>(s, UnaryOp::erfinv), 1, 1},
-      {make_shared<Unary>(s, UnaryOp::imag), 1, 1},
-      {make_shared<Compare>(s, CompareOp::less_equal), 2, 1},
-      {make_shared<DivMod>(s), 2, 2},
-      {make_shared<Select>(s), 3, 1},
-      {make_shared<AsType>(s, int16), 1, 1},
-      {make_shared<Copy>(s), 1, 1},
-      {make_shared<Full>(s), 1, 1},
-      {make_shared<Arange>(s, 1.0, 7.0, 1.5), 0, 1},
-      {make_shared<Broadcast>(s, Shape{2, 3}), 1, 1},
-      {make_shared<Reshape>(s, Shape{6}), 1, 1},
-      {make_shared<Transpose>(s, std::vector<int>{1, 0}), 1, 1},
-      {make_shared<Matmul>(s), 2, 1},
-      {make_shared<Reduce>(s, ReduceOp::Prod, std::vector<int>{0, 2}), 1, 1},
-      {make_shared<Reduce>(s, ReduceOp::And, std::vector<int>{1}), 1, 1},
-      {make_shared<ArgReduce>(s, ArgReduceOp::ArgMin, 1), 1, 1},
-      {make_shared<Scan>(s, ScanOp::Max, 1, true, false), 1, 1},
-      {make_shared<Scan>(s, ScanOp::LogAddExp, 0, false, true), 1, 1},
-      {make_shared<Softmax>(s, true), 1, 1},
-      {make_shared<LogSumExp>(s), 1, 1},
-      {make_shared<VarianceLast>(s, 2, true), 1, 1},
-      {make_shared<VarianceLast>(s, 0, false), 1, 1},
-      {make_shared<AllEqual>(s, true), 2, 1},
-      {make_shared<MedianLast>(s), 1, 1},
-      {make_shared<StopGradient>(s), 1, 1},
-      {make_shared<NumberOfElements>(s, std::vector<int>{0, 2}, true, float16), 1, 1},
-      {make_shared<Depends>(s, 2), 3, 2},
-      {make_shared<CustomTransforms>(s, 2, VjpFn{}, JvpFn{}, VmapFn{}), 3, 2},
-      {make_shared<Slice>(s, Shape{0, 1}, Shape{2, 3}, Shape{1, 2}), 1, 1},
-      {make_shared<SliceUpdate>(s, Shape{1}, Shape{3}, Shape{1}), 2, 1},
-      {make_shared<Concatenate>(s, 1), 3, 1},
-      {make_shared<Pad>(s, Shape{1, 0}, Shape{0, 2}, PadMode::reflect), 1, 1},
-      {make_shared<AsStrided>(s, Shape{2, 2}, Strides{1, 2}, 3), 1, 1},
-      {make_shared<Contiguous>(s, true), 1, 1},
-      {make_shared<Gather>(s, std::vector<int>{0, 1}, Shape{1, 1, 3}, "take"), 3, 1},
-      {make_shared<Scatter>(s, ScatterOp::Max, std::vector<int>{0}, "scatter_max"), 3, 1},
-      {make_shared<Scatter>(s, ScatterOp::None, std::vector<int>{0, 1}, "scatter"), 4, 1},
-      {make_shared<GatherAxis>(s, 1, "take_along_axis"), 2, 1},
-      {make_shared<ScatterAxis>(s, ScatterOp::Sum, 1), 3, 1},
-      {make_shared<ScatterAxis>(s, ScatterOp::None, 0), 3, 1},
-      {make_shared<MaskedScatter>(s, "masked_scatter"), 3, 1},
-      {make_shared<DynamicSlice>(s, std::vector<int>{0}, Shape{2, 2}), 2, 1},
-      {make_shared<DynamicSliceUpdate>(s, std::vector<int>{1}), 3, 1},
-      {make_shared<IndexView>(s, Shape{0, 1}, Shape{1, -1}, std::vector<int>{0, -1, 1}), 1, 1},
-      {make_shared<Sort>(s, 1), 1, 1},
-      {make_shared<ArgSort>(s, 0), 1, 1},
-      {make_shared<Partition>(s, 2, 1), 1, 1},
-      {make_shared<ArgPartition>(s, 1, 0), 1, 1},
-      {make_shared<TopK>(s, 3, 1), 1, 1},
-      {make_shared<SearchSorted>(s, true), 2, 1},
-      {make_shared<Linspace>(s, 0.5, 1.25, false), 0, 1},
-      {make_shared<Diagonal2D>(s, Diagonal2D::Kind::eye, -1), 0, 1},
-      {make_shared<Diagonal2D>(s, Diagonal2D::Kind::tri, 2), 0, 1},
-      {make_shared<Triangular>(s, true, 1), 1, 1},
-      {make_shared<Triangular>(s, false, -2), 1, 1},
-      {make_shared<Window>(s, Window::Kind::hamming), 0, 1},
-      {make_shared<View>(s), 1, 1},
-      {make_shared<ConvertFP8>(s, true), 1, 1},
-      {make_shared<ConvertFP8>(s, false), 1, 1},
-      {make_shared<RandomBits>(s, Shape{2, 3}, 2), 1, 1},
-      {make_shared<RandomSplit>(s, 1), 1, 1},
-      {make_shared<RandomSample>(s, RandomKind::Laplace, 1.0f, 2.0f, false, Shape{3}, float16), 1, 1},
-      {make_shared<RandomSample>(s, RandomKind::RandInt), 5, 1},
-      {make_shared<Hadamard>(s, 0.5f), 1, 1},
-      {make_shared<QRF>(s, "linalg.qr"), 1, 2},
-      {make_shared<SVD>(s, "linalg.svd", true), 1, 3},
-      {make_shared<SVD>(s, "linalg.svd", false), 1, 1},
-      {make_shared<Inverse>(s, "linalg.tri_inv", true, true), 1, 1},
-      {make_shared<Cholesky>(s, "linalg.cholesky", true), 1, 1},
-      {make_shared<CholeskyInverse>(s, "linalg.cholesky_inv", false), 1, 1},
-      {make_shared<Eig>(s, "linalg.eig", true), 1, 2},
-      {make_shared<Eigh>(s, "linalg.eigvalsh", true, false), 1, 1},
-      {make_shared<LUF>(s, "linalg.lu"), 1, 3},
-      {make_shared<Solve>(s, "linalg.solve_triangular", true, false), 2, 1},
-      {make_shared<Solve>(s, "linalg.solve", false, false), 2, 1},
-      {make_shared<Determinant>(s, "linalg.slogdet", true), 1, 2},
-      {make_shared<Determinant>(s, "linalg.det", false), 1, 1},
-      {make_shared<FFT>(s, std::vector<int>{0, 2}, Shape{4, 6}, true, true, 0.25), 1, 1},
-      {make_shared<fast::RMSNorm>(s, 1e-5f), 2, 1},
-      {make_shared<fast::LayerNorm>(s, 1e-6f), 3, 1},
-      {make_shared<fast::RoPE>(s, 8, true, 10000.0f, 0.5f, false), 3, 1},
-      {make_shared<fast::ScaledDotProductAttention>(s, 0.5f, true, true, false), 4, 1},
+      {make_shared<Binary>(s, BinaryOp::power), {{{2, 3}, F}, {{2, 3}, F}}, {{{2, 3}, F}}},
+      {make_shared<Binary>(s, BinaryOp::right_shift), {{{2}, int32}, {{2}, int32}}, {{{2}, int32}}},
+      {make_shared<Unary>(s, UnaryOp::erfinv), {{{3}, F}}, {{{3}, F}}},
+      {make_shared<Unary>(s, UnaryOp::imag), {{{3}, complex64}}, {{{3}, F}}},
+      {make_shared<Compare>(s, CompareOp::less_equal), {{{2}, F}, {{2}, F}}, {{{2}, bool_}}},
+      {make_shared<DivMod>(s), {{{2}, F}, {{2}, F}}, {{{2}, F}, {{2}, F}}},
+      {make_shared<Select>(s), {{{2}, bool_}, {{2}, F}, {{2}, F}}, {{{2}, F}}},
+      {make_shared<AsType>(s, int16), {{{2}, F}}, {{{2}, int16}}},
+      {make_shared<Copy>(s), {{{2}, F}}, {{{2}, F}}},
+      {make_shared<Full>(s), {{{2, 2}, F}}, {{{2, 2}, int32}}},
+      {make_shared<Arange>(s, 1.0, 7.0, 1.5), {}, {{{4}, F}}},
+      {make_shared<Broadcast>(s, Shape{2, 3}), {{{1, 3}, F}}, {{{2, 3}, F}}},
+      {make_shared<Reshape>(s, Shape{6}), {{{2, 3}, F}}, {{{6}, F}}},
+      {make_shared<Transpose>(s, std::vector<int>{1, 0}), {{{2, 3}, F}}, {{{3, 2}, F}}},
+      {make_shared<Matmul>(s), {{{2, 3}, F}, {{3, 4}, F}}, {{{2, 4}, F}}},
+      {make_shared<Reduce>(s, ReduceOp::Prod, std::vector<int>{0, 2}), {{{2, 3, 4}, F}}, {{{1, 3, 1}, F}}},
+      {make_shared<Reduce>(s, ReduceOp::And, std::vector<int>{1}), {{{2, 3}, bool_}}, {{{2, 1}, bool_}}},
+      {make_shared<Reduce>(s, ReduceOp::Sum, std::vector<int>{0}), {{{2}, int8}}, {{{1}, int32}}},
+      {make_shared<ArgReduce>(s, ArgReduceOp::ArgMin, 1), {{{2, 3}, F}}, {{{2, 1}, uint32}}},
+      {make_shared<Scan>(s, ScanOp::Max, 1, true, false), {{{2, 3}, F}}, {{{2, 3}, F}}},
+      {make_shared<Scan>(s, ScanOp::LogAddExp, 0, false, true), {{{2, 3}, F}}, {{{2, 3}, F}}},
+      {make_shared<Softmax>(s, true), {{{2, 3}, F}}, {{{2, 3}, F}}},
+      {make_shared<LogSumExp>(s), {{{2, 3}, F}}, {{{2, 1}, F}}},
+      {make_shared<VarianceLast>(s, 2, true), {{{2, 3}, F}}, {{{2, 1}, F}}},
+      {make_shared<VarianceLast>(s, 0, false), {{{2, 3}, F}}, {{{2, 1}, F}}},
+      {make_shared<AllEqual>(s, true), {{{2}, F}, {{2}, F}}, {{{}, bool_}}},
+      {make_shared<MedianLast>(s), {{{2, 3}, F}}, {{{2, 1}, F}}},
+      {make_shared<StopGradient>(s), {{{2}, F}}, {{{2}, F}}},
+      {make_shared<NumberOfElements>(s, std::vector<int>{0, 2}, true, float16), {{{2, 3, 4}, F}}, {{{}, float16}}},
+      {make_shared<Depends>(s, 2), {{{2}, F}, {{3}, int32}, {{1}, F}}, {{{2}, F}, {{3}, int32}}},
+      {make_shared<CustomTransforms>(s, 2, VjpFn{}, JvpFn{}, VmapFn{}), {{{1}, F}, {{2}, F}, {{3}, int32}},
+       {{{2}, F}, {{3}, int32}}},
+      {make_shared<Slice>(s, Shape{0, 1}, Shape{2, 3}, Shape{1, 2}), {{{3, 4}, F}}, {{{2, 1}, F}}},
+      {make_shared<SliceUpdate>(s, Shape{1}, Shape{3}, Shape{1}), {{{4}, F}, {{2}, F}}, {{{4}, F}}},
+      {make_shared<Concatenate>(s, 1), {{{2, 1}, F}, {{2, 2}, F}, {{2, 3}, F}}, {{{2, 6}, F}}},
+      {make_shared<Pad>(s, Shape{1, 0}, Shape{0, 2}, PadMode::reflect), {{{3, 4}, F}}, {{{4, 6}, F}}},
+      {make_shared<AsStrided>(s, Shape{2, 2}, Strides{1, 2}, 3), {{{8}, F}}, {{{2, 2}, F}}},
+      {make_shared<Contiguous>(s, true), {{{2}, F}}, {{{2}, F}}},
+      {make_shared<Gather>(s, std::vector<int>{0, 1}, Shape{1, 1, 3}, "take"),
+       {{{4, 5, 3}, F}, {{2}, int32}, {{2}, int32}}, {{{2, 1, 1, 3}, F}}},
+      {make_shared<Scatter>(s, ScatterOp::Max, std::vector<int>{0}, "scatter_max"),
+       {{{4, 3}, F}, {{2}, int32}, {{2, 1, 3}, F}}, {{{4, 3}, F}}},
+      {make_shared<Scatter>(s, ScatterOp::None, std::vector<int>{0, 1}, "scatter"),
+       {{{4, 3}, F}, {{2}, int32}, {{2}, int32}, {{2, 1, 1}, F}}, {{{4, 3}, F}}},
+      {make_shared<GatherAxis>(s, 1, "take_along_axis"), {{{2, 3}, F}, {{2, 5}, int32}}, {{{2, 5}, F}}},
+      {make_shared<ScatterAxis>(s, ScatterOp::Sum, 1), {{{2, 3}, F}, {{2, 2}, int32}, {{2, 2}, F}}, {{{2, 3}, F}}},
+      {make_shared<ScatterAxis>(s, ScatterOp::None, 0), {{{2, 3}, F}, {{1, 3}, int32}, {{1, 3}, F}}, {{{2, 3}, F}}},
+      {make_shared<MaskedScatter>(s, "masked_scatter"), {{{2, 2}, F}, {{2, 2}, bool_}, {{3}, F}}, {{{2, 2}, F}}},
+      {make_shared<DynamicSlice>(s, std::vector<int>{0}, Shape{2, 2}), {{{6, 2}, F}, {{1}, int32}}, {{{2, 2}, F}}},
+      {make_shared<DynamicSliceUpdate>(s, std::vector<int>{1}), {{{3, 4}, F}, {{3, 2}, F}, {{1}, int32}},
+       {{{3, 4}, F}}},
+      {make_shared<IndexView>(s, Shape{0, 1}, Shape{1, -1}, std::vector<int>{0, -1, 1}), {{{3, 4}, F}},
+       {{{3, 1, 2}, F}}},
+      {make_shared<Sort>(s, 1), {{{2, 3}, F}}, {{{2, 3}, F}}},
+      {make_shared<ArgSort>(s, 0), {{{2, 3}, F}}, {{{2, 3}, uint32}}},
+      {make_shared<Partition>(s, 2, 1), {{{2, 3}, F}}, {{{2, 3}, F}}},
+      {make_shared<ArgPartition>(s, 1, 0), {{{2, 3}, F}}, {{{2, 3}, uint32}}},
+      {make_shared<TopK>(s, 3, 1), {{{2, 5}, F}}, {{{2, 3}, F}}},
+      {make_shared<SearchSorted>(s, true), {{{5}, F}, {{2, 3}, F}}, {{{2, 3}, uint32}}},
+      {make_shared<Linspace>(s, 0.5, 1.25, false), {}, {{{4}, F}}},
+      {make_shared<Diagonal2D>(s, Diagonal2D::Kind::eye, -1), {}, {{{3, 3}, F}}},
+      {make_shared<Diagonal2D>(s, Diagonal2D::Kind::tri, 2), {}, {{{2, 4}, F}}},
+      {make_shared<Triangular>(s, true, 1), {{{3, 3}, F}}, {{{3, 3}, F}}},
+      {make_shared<Triangular>(s, false, -2), {{{3, 3}, F}}, {{{3, 3}, F}}},
+      {make_shared<Window>(s, Window::Kind::hamming), {}, {{{5}, F}}},
+      {make_shared<View>(s), {{{2, 4}, F}}, {{{2, 8}, int16}}},
+      {make_shared<ConvertFP8>(s, true), {{{3}, F}}, {{{3}, uint8}}},
+      {make_shared<ConvertFP8>(s, false), {{{3}, uint8}}, {{{3}, F}}},
+      {make_shared<RandomBits>(s, Shape{2, 3}, 2), {{{2}, uint32}}, {{{2, 3}, uint16}}},
+      {make_shared<RandomSplit>(s, 1), {{{2}, uint32}}, {{{2}, uint32}}},
+      {make_shared<RandomSample>(s, RandomKind::Laplace, 1.0f, 2.0f, false, Shape{3}, float16), {{{2}, uint32}},
+       {{{3}, float16}}},
+      {make_shared<RandomSample>(s, RandomKind::RandInt),
+       {{{2}, uint32}, {{}, F}, {{}, F}, {{}, int32}, {{}, int32}}, {{{4}, int32}}},
+      {make_shared<Hadamard>(s, 0.5f), {{{2, 8}, F}}, {{{2, 8}, F}}},
+      {make_shared<QRF>(s, "linalg.qr"), {{{3, 3}, F}}, {{{3, 3}, F}, {{3, 3}, F}}},
+      {make_shared<SVD>(s, "linalg.svd", true), {{{3, 2}, F}}, {{{3, 3}, F}, {{2}, F}, {{2, 2}, F}}},
+      {make_shared<SVD>(s, "linalg.svd", false), {{{3, 2}, F}}, {{{2}, F}}},
+      {make_shared<Inverse>(s, "linalg.tri_inv", true, true), {{{3, 3}, F}}, {{{3, 3}, F}}},
+      {make_shared<Cholesky>(s, "linalg.cholesky", true), {{{3, 3}, F}}, {{{3, 3}, F}}},
+      {make_shared<CholeskyInverse>(s, "linalg.cholesky_inv", false), {{{3, 3}, F}}, {{{3, 3}, F}}},
+      {make_shared<Eig>(s, "linalg.eig", true), {{{3, 3}, F}}, {{{3}, complex64}, {{3, 3}, complex64}}},
+      {make_shared<Eigh>(s, "linalg.eigvalsh", true, false), {{{3, 3}, F}}, {{{3}, F}}},
+      {make_shared<LUF>(s, "linalg.lu"), {{{3, 4}, F}}, {{{3, 4}, F}, {{3}, uint32}, {{3}, uint32}}},
+      {make_shared<Solve>(s, "linalg.solve_triangular", true, false), {{{3, 3}, F}, {{3, 2}, F}}, {{{3, 2}, F}}},
+      {make_shared<Solve>(s, "linalg.solve", false, false), {{{3, 3}, F}, {{3, 2}, F}}, {{{3, 2}, F}}},
+      {make_shared<Determinant>(s, "linalg.slogdet", true), {{{3, 3}, F}}, {{{}, F}, {{}, F}}},
+      {make_shared<Determinant>(s, "linalg.det", false), {{{3, 3}, F}}, {{{}, F}}},
+      {make_shared<FFT>(s, std::vector<int>{0, 2}, Shape{4, 6}, true, true, 0.25), {{{4, 5, 4}, complex64}},
+       {{{4, 5, 6}, F}}},
+      {make_shared<fast::RMSNorm>(s, 1e-5f), {{{2, 8}, F}, {{8}, F}}, {{{2, 8}, F}}},
+      {make_shared<fast::LayerNorm>(s, 1e-6f), {{{2, 8}, F}, {{8}, F}, {{8}, F}}, {{{2, 8}, F}}},
+      {make_shared<fast::RoPE>(s, 8, true, 10000.0f, 0.5f, false), {{{1, 2, 3, 8}, F}, {{}, int32}, {{4}, F}},
+       {{{1, 2, 3, 8}, F}}},
+      {make_shared<fast::ScaledDotProductAttention>(s, 0.5f, true, true, false),
+       {{{1, 2, 3, 4}, F}, {{1, 1, 5, 4}, F}, {{1, 1, 5, 6}, F}, {{1, 2, 3, 5}, bool_}}, {{{1, 2, 3, 6}, F}}},
       {make_shared<Convolution>(s, std::vector<int>{1, 2}, std::vector<int>{0, 1}, std::vector<int>{1, 0},
                                 std::vector<int>{1, 1}, std::vector<int>{2, 1}, 2, true),
-       2, 1},
-      {make_shared<Quantize>(s, QuantMode::Mxfp8, 32, 8), 1, 2},
-      {make_shared<Dequantize>(s, QuantMode::Affine, 64, 4), 3, 1},
+       {{{1, 5, 6, 4}, F}, {{4, 3, 2, 2}, F}}, {{{1, 8, 3, 4}, F}}},
+      {make_shared<Quantize>(s, QuantMode::Mxfp8, 32, 8), {{{2, 64}, F}}, {{{2, 16}, uint32}, {{2, 2}, uint8}}},
+      {make_shared<Dequantize>(s, QuantMode::Affine, 64, 4), {{{2, 8}, uint32}, {{2, 1}, F}, {{2, 1}, F}},
+       {{{2, 64}, F}}},
       {[&] {
          auto d = make_shared<Dequantize>(s, QuantMode::Mxfp4, 32, 4);
          d->set_out_dtype(bfloat16);
          return d;
        }(),
-       2, 1},
-      {make_shared<QuantizedMatmul>(s, QuantMode::Nvfp4, 16, 4, false), 3, 1},
-      {make_shared<GatherQMM>(s, QuantMode::Affine, 32, 2, true), 6, 1},
+       {{{2, 8}, uint32}, {{2, 2}, uint8}}, {{{2, 64}, bfloat16}}},
+      {make_shared<QuantizedMatmul>(s, QuantMode::Nvfp4, 16, 4, false),
+       {{{2, 64}, F}, {{64, 2}, uint32}, {{64, 1}, uint8}}, {{{2, 16}, F}}},
+      {make_shared<GatherQMM>(s, QuantMode::Affine, 32, 2, true),
+       {{{1, 2, 64}, F}, {{3, 8, 4}, uint32}, {{3, 8, 2}, F}, {{3, 8, 2}, F}, {{1}, uint32}, {{1}, uint32}},
+       {{{1, 2, 8}, F}}},
   };
   return v;
+}
+
+NodeIO node_io(const Specs& in, const Specs& out) {
+  NodeIO io;
+  for (auto& [sh, dt] : in) {
+    io.in_shapes.push_back(sh);
+    io.in_dtypes.push_back(dt);
+  }
+  for (auto& [sh, dt] : out) {
+    io.out_shapes.push_back(sh);
+    io.out_dtypes.push_back(dt);
+  }
+  return io;
 }
 
 }  // namespace
 
 TEST(Export, EveryPrimitiveStateRoundTrips) {
-  for (auto& [p, nin, nout] : samples()) {
+  for (auto& [p, in, out] : samples()) {
     SCOPED_TRACE(p->name());
+    NodeIO io = node_io(in, out);
     StateWriter w;
     p->write_state(w);
     auto* reader = detail::find_reader(p->name());
     ASSERT_NE(reader, nullptr);
     StateReader r(w.values(), p->name());
-    auto q = reader->make(Stream{}, r, nin, nout);
+    auto q = reader->make(Stream{}, r, io);
     r.done();
     EXPECT_EQ(std::string(q->name()), std::string(p->name()));
     EXPECT_TRUE(typeid(*q) == typeid(*p));
@@ -157,6 +192,34 @@ TEST(Export, EveryPrimitiveStateRoundTrips) {
     // Classes that define equivalence (not Depends, CustomTransforms) find the copy equivalent.
     if (p->is_equivalent(*p)) EXPECT_TRUE(q->is_equivalent(*p));
   }
+}
+
+// The readers refuse nodes whose declared inputs and outputs do not fit them.
+TEST(Export, ReadersCheckDeclaredShapesAndDtypes) {
+  Stream s{};
+  auto refused = [&](std::shared_ptr<Primitive> p, Specs in, Specs out) {
+    StateWriter w;
+    p->write_state(w);
+    StateReader r(w.values(), p->name());
+    NodeIO io = node_io(in, out);
+    EXPECT_THROW(detail::find_reader(p->name())->make(s, r, io), std::invalid_argument) << p->name();
+  };
+  const Dtype F = float32;
+  refused(std::make_shared<Transpose>(s, std::vector<int>{1, 5}), {{{2, 3}, F}}, {{{3, 2}, F}});
+  refused(std::make_shared<Transpose>(s, std::vector<int>{0, 0}), {{{2, 3}, F}}, {{{2, 2}, F}});
+  refused(std::make_shared<Binary>(s, BinaryOp::add), {{{2}, F}, {{2}, float64}}, {{{2}, F}});
+  refused(std::make_shared<Binary>(s, BinaryOp::add), {{{2}, F}, {{2}, F}}, {{{3}, F}});
+  refused(std::make_shared<Reduce>(s, ReduceOp::Sum, std::vector<int>{2}), {{{2, 3}, F}}, {{{2, 1}, F}});
+  refused(std::make_shared<Reduce>(s, ReduceOp::Sum, std::vector<int>{0}), {{{2}, int8}}, {{{1}, int8}});
+  refused(std::make_shared<Matmul>(s), {{{2, 3}, F}, {{4, 4}, F}}, {{{2, 4}, F}});
+  refused(std::make_shared<Slice>(s, Shape{3}, Shape{5}, Shape{1}), {{{4}, F}}, {{{2}, F}});
+  refused(std::make_shared<Gather>(s, std::vector<int>{0}, Shape{5}, "take"), {{{4}, F}, {{2}, int32}}, {{{2, 5}, F}});
+  refused(std::make_shared<AsStrided>(s, Shape{3}, Strides{4}, 0), {{{8}, F}}, {{{3}, F}});
+  refused(std::make_shared<Sort>(s, 3), {{{2, 3}, F}}, {{{2, 3}, F}});
+  refused(std::make_shared<RandomBits>(s, Shape{2}, 4), {{{3}, uint32}}, {{{2}, uint32}});
+  refused(std::make_shared<Convolution>(s, std::vector<int>{1}, std::vector<int>{0}, std::vector<int>{0},
+                                        std::vector<int>{1}, std::vector<int>{1}, 1, false),
+          {{{1, 5, 3}, F}, {{2, 3, 4}, F}}, {{{1, 3, 2}, F}});
 }
 
 TEST(Export, ExportImportCppFunction) {

@@ -496,6 +496,191 @@ test('hostile files: truncated, flipped bytes, bad counts and references give cl
   throwsWith(() => mx.import_function(path.join(dir, 'missing.mlxfn')), Error, /\[import_function\] Cannot open the file/);
 });
 
+test('random byte changes with a recomputed checksum: import fails cleanly or succeeds, never crashes', () => {
+  // A file with many primitive kinds; each mutated copy is imported in a child process (a
+  // crash there is a signal, reported here as a failure, not the end of this runner).
+  const file = tmp();
+  const w = rand([4, 3]);
+  mx.eval(w);
+  mx.export_function(file, (x, i) => [mx.sum(mx.matmul(x, w), 1), mx.take(x, i, 0), mx.sort(mx.transpose(x), -1),
+    mx.concatenate([x, x], 0).get('1:3'), mx.cumsum(x, 1), mx.softmax(x, -1), mx.astype(x, mx.float16)],
+  rand([2, 4]), mx.array([1, 0, 1]), { metadata: 'm' });
+  const good = fs.readFileSync(file);
+  const r = rng(11);
+  const n = 1500;
+  const files = [];
+  for (let k = 0; k < n; k++) {
+    const bad = Buffer.from(good);
+    const changes = 1 + Math.floor(r() * 3);
+    for (let c = 0; c < changes; c++) bad[24 + Math.floor(r() * (bad.length - 24))] = Math.floor(r() * 256);
+    bad.writeUInt32LE(crc32(bad.subarray(24)), 12);
+    const f = path.join(dir, `mut${k}.mlxfn`);
+    fs.writeFileSync(f, bad);
+    files.push(f);
+  }
+  const script = `const mx = require(${JSON.stringify(path.resolve(__dirname, '../../lib'))}).core;
+    let ok = 0, refused = 0;
+    for (const f of JSON.parse(process.argv[1])) {
+      try { mx.import_function(f); ok++; } catch (e) {
+        if (!(e instanceof Error) || !/^\\[import_function\\] /.test(e.message)) { console.error('unexpected', e); process.exit(3); }
+        refused++;
+      }
+    }
+    process.stdout.write(JSON.stringify([ok, refused]));`;
+  const listFile = path.join(dir, 'mutations.json');
+  fs.writeFileSync(listFile, JSON.stringify(files));
+  const res = spawnSync(process.execPath, ['-e', script.replace('process.argv[1]', 'require("fs").readFileSync(process.argv[1], "utf8")'), listFile], { encoding: 'utf8' });
+  assert.equal(res.signal, null, `the importer crashed: ${res.stderr}`);
+  assert.equal(res.status, 0, res.stderr);
+  const [ok, refused] = JSON.parse(res.stdout);
+  assert.equal(ok + refused, n);
+  assert.ok(refused > n / 2, `most mutations are refused (${refused} of ${n})`);
+});
+
+// A decoder of the format (the inverse of Enc), for semantic mutations.
+function decodeFile(buf) {
+  let p = 24;
+  const u8 = () => buf[p++];
+  const u32 = () => { const v = buf.readUInt32LE(p); p += 4; return v; };
+  const i32 = () => { const v = buf.readInt32LE(p); p += 4; return v; };
+  const bytes = (n) => { const v = Buffer.from(buf.subarray(p, p + n)); p += n; return v; };
+  const str = () => bytes(u32());
+  const spec = () => { const d = u8(); const n = u32(); return [d, Array.from({ length: n }, i32)]; };
+  const val = () => {
+    const t = u8();
+    switch (t) {
+      case 0: case 6: return [t, u8()];
+      case 1: return [t, i32()];
+      case 2: { const v = buf.readBigInt64LE(p); p += 8; return [t, v]; }
+      case 3: return [t, bytes(4)];
+      case 4: return [t, bytes(8)];
+      case 5: return [t, str()];
+      case 7: { const n = u32(); return [t, Array.from({ length: n }, i32)]; }
+      default: { const n = u32(); return [t, Array.from({ length: n }, () => { const v = buf.readBigInt64LE(p); p += 8; return v; })]; }
+    }
+  };
+  const f = { shapeless: u8(), meta: str(), consts: [], traces: [] };
+  for (let n = u32(); n > 0; n--) { const sp = spec(); const nb = Number(buf.readBigUInt64LE(p)); p += 8; f.consts.push([sp, bytes(nb)]); }
+  for (let t = u32(); t > 0; t--) {
+    const tr = { args: [], kw: [], consts: [], nodes: [], outputs: [] };
+    for (let n = u32(); n > 0; n--) tr.args.push(spec());
+    for (let n = u32(); n > 0; n--) tr.kw.push([str(), spec()]);
+    for (let n = u32(); n > 0; n--) tr.consts.push(u32());
+    for (let n = u32(); n > 0; n--) {
+      const node = { name: str(), dev: u8(), state: [], ins: [], outs: [] };
+      for (let k = u32(); k > 0; k--) node.state.push(val());
+      for (let k = u32(); k > 0; k--) node.ins.push(u32());
+      for (let k = u32(); k > 0; k--) node.outs.push(spec());
+      tr.nodes.push(node);
+    }
+    for (let n = u32(); n > 0; n--) tr.outputs.push(u32());
+    f.traces.push(tr);
+  }
+  return f;
+}
+function encodeFile(f) {
+  const e = new Enc();
+  const raw = (b) => e.parts.push(b);
+  const spec = ([d, sh]) => e.spec(d, sh);
+  e.u8(f.shapeless).u32(f.meta.length); raw(f.meta);
+  e.u32(f.consts.length);
+  for (const [sp, data] of f.consts) { spec(sp); e.u64(data.length); raw(data); }
+  e.u32(f.traces.length);
+  for (const tr of f.traces) {
+    e.u32(tr.args.length); tr.args.forEach(spec);
+    e.u32(tr.kw.length); for (const [k, sp] of tr.kw) { e.u32(k.length); raw(k); spec(sp); }
+    e.u32(tr.consts.length); tr.consts.forEach((c) => e.u32(c));
+    e.u32(tr.nodes.length);
+    for (const n of tr.nodes) {
+      e.u32(n.name.length); raw(n.name); e.u8(n.dev); e.u32(n.state.length);
+      for (const [t, v] of n.state) {
+        e.u8(t);
+        if (t === 0 || t === 6) e.u8(v);
+        else if (t === 1) e.i32(v);
+        else if (t === 2) { const b = Buffer.alloc(8); b.writeBigInt64LE(v); raw(b); }
+        else if (t === 3 || t === 4) raw(v);
+        else if (t === 5) { e.u32(v.length); raw(v); }
+        else if (t === 7) { e.u32(v.length); v.forEach((x) => e.i32(x)); }
+        else { e.u32(v.length); for (const x of v) { const b = Buffer.alloc(8); b.writeBigInt64LE(x); raw(b); } }
+      }
+      e.u32(n.ins.length); n.ins.forEach((x) => e.u32(x));
+      e.u32(n.outs.length); n.outs.forEach(spec);
+    }
+    e.u32(tr.outputs.length); tr.outputs.forEach((x) => e.u32(x));
+  }
+  return wrap(e.bytes());
+}
+
+test('crafted files with valid checksums (changed axes, sizes, dtypes, references) never crash the import or the call', () => {
+  const file = tmp();
+  const k = mx.random.key(1);
+  const w = rand([4, 3]);
+  mx.eval(w);
+  mx.export_function(file, (x, i) => [mx.sum(mx.matmul(x, w), 1), mx.take(x, i, 0), mx.sort(mx.transpose(x), -1),
+    mx.concatenate([x, x], 0).get('1:3'), mx.cumsum(x, 1), mx.softmax(x, -1), mx.astype(x, mx.float16),
+    mx.random.uniform(0, 1, [3], { key: k }), mx.pad(x, 1), mx.as_strided(x, [2, 2], [1, 2]), mx.fft.rfft(x),
+    mx.fast.rms_norm(x, mx.ones([4]), 1e-5), mx.conv1d(mx.reshape(x, [1, 2, 4]), mx.ones([2, 1, 4])), x.get('::-1', 1),
+    mx.take_along_axis(x, mx.zeros([2, 1], mx.int32), 1), mx.topk(x, 2, 1), mx.slice_update(x, mx.ones([1, 4]), mx.array([1]), [0]),
+    mx.mean(x), x.at(i).add(1)],
+  rand([2, 4]), mx.array([1, 0, 1]));
+  const good = fs.readFileSync(file);
+  const f0 = decodeFile(good);
+  assert.deepEqual(encodeFile(f0), good, 'the test decoder and encoder reproduce the file');
+  const r = rng(5);
+  const pick = (xs) => xs[Math.floor(r() * xs.length)];
+  const small = () => pick([-2, -1, 0, 1, 2, 3, 4, 5, 7, 8, 100, Math.floor(r() * 21) - 10]);
+  const n = 1500;
+  const files = [];
+  for (let m = 0; m < n; m++) {
+    const f = decodeFile(good);
+    const tr = f.traces[0];
+    const node = pick(tr.nodes);
+    const kind = r();
+    if (kind < 0.45 && node.state.length) {
+      const v = pick(node.state);
+      if (v[0] === 1) v[1] = small();
+      else if (v[0] === 7) { if (v[1].length) v[1][Math.floor(r() * v[1].length)] = small(); else v[1] = [small()]; }
+      else if (v[0] === 0) v[1] ^= 1;
+      else if (v[0] === 6) v[1] = Math.floor(r() * 14);
+      else if (v[0] === 2) v[1] = BigInt(small());
+    } else if (kind < 0.7) {
+      const sp = pick(node.outs);
+      if (sp[1].length && r() < 0.7) sp[1][Math.floor(r() * sp[1].length)] = Math.max(0, small());
+      else if (r() < 0.5) sp[0] = Math.floor(r() * 14);
+      else if (sp[1].length && r() < 0.5) sp[1].pop();
+      else sp[1].push(pick([1, 2, 3]));
+    } else if (node.ins.length) {
+      const j = Math.floor(r() * node.ins.length);
+      node.ins[j] = Math.floor(r() * (node.ins[j] + 1));
+    }
+    const out = path.join(dir, `sem${m}.mlxfn`);
+    fs.writeFileSync(out, encodeFile(f));
+    files.push(out);
+  }
+  const listFile = path.join(dir, 'semantic.json');
+  fs.writeFileSync(listFile, JSON.stringify(files));
+  const script = `const mx = require(${JSON.stringify(path.resolve(__dirname, '../../lib'))}).core;
+    const files = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
+    const x = mx.array([[1, -2, 3, 0.5], [0, 2, -1, 4]], mx.float32), i = mx.array([1, 0, 1]);
+    let imported = 0, refused = 0, ran = 0;
+    for (const f of files) {
+      let g;
+      try { g = mx.import_function(f); imported++; } catch (e) {
+        if (!/^\\[import_function\\] /.test(e.message)) { console.error('unexpected', e); process.exit(3); }
+        refused++;
+        continue;
+      }
+      try { mx.eval(g(x, i)); ran++; } catch (e) { if (!(e instanceof Error)) process.exit(4); }
+    }
+    process.stdout.write(JSON.stringify([imported, refused, ran]));`;
+  const res = spawnSync(process.execPath, ['-e', script, listFile], { encoding: 'utf8' });
+  assert.equal(res.signal, null, `a crafted file crashed the process: ${res.stderr}`);
+  assert.equal(res.status, 0, res.stderr);
+  const [imported, refused, ran] = JSON.parse(res.stdout);
+  assert.equal(imported + refused, n);
+  assert.ok(refused > n / 4 && ran > 0, `refused ${refused}, imported ${imported}, ran ${ran}`);
+});
+
 test('bad arguments name the function', () => {
   const file = tmp();
   const abs = (x) => mx.abs(x);
