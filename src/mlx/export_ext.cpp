@@ -1,5 +1,6 @@
 // Export state of the linalg, fft, fast, conv and quantized primitives: write_state and the
 // readers import_function rebuilds them with (see export_core.cpp).
+#include <algorithm>
 #include <cstring>
 
 #include "export_checks.h"
@@ -278,33 +279,117 @@ void register_ext_readers() {
     keeps_dtype(r, io);
     return inferred(r, io, std::make_shared<Convolution>(s, st, lo, hi, kd, id, groups, flip));
   });
-  reg("Quantize", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
+  // Packed weights: uint32 words holding 32 / bits values; one scale (and bias) per group.
+  auto packed_scales = [](StateReader& r, const NodeIO& io, QuantMode m, int w, int sc) {
+    if (io.in_dtypes[size_t(w)] != uint32) r.fail("its packed weights are not uint32");
+    rank_at_least(r, io, 2, w);
+    const Shape &ws = io.in_shapes[size_t(w)], &ss = io.in_shapes[size_t(sc)];
+    if (ss.size() != ws.size() || !std::equal(ws.begin(), ws.end() - 1, ss.begin()))
+      r.fail("its scales do not fit its weights");
+    if (m == QuantMode::Affine) {
+      if (io.in_shapes[size_t(sc + 1)] != ss || io.in_dtypes[size_t(sc + 1)] != io.in_dtypes[size_t(sc)])
+        r.fail("its biases do not fit its scales");
+    } else if (io.in_dtypes[size_t(sc)] != uint8) {
+      r.fail("its scales are not uint8");
+    }
+  };
+  reg("Quantize", 1, 2, [](Stream s, StateReader& r, const NodeIO& io) {
     QuantMode m;
     int gs, bits;
     check_quant(r, m, gs, bits);
+    rank_at_least(r, io, 1, 0);
+    Dtype t = io.in_dtypes[0];
+    if (!is_floating(t) || t == float64) r.fail("its input is not float32, float16 or bfloat16");
+    if (io.nin() == 2 && (m != QuantMode::Nvfp4 || io.in_shapes[1] != Shape{} || io.in_dtypes[1] != float32))
+      r.fail("its global scale does not fit its mode");
+    Shape w = io.in_shapes[0];
+    int64_t K = w.back();
+    if (K % gs || (K * bits) % 32) r.fail("its last axis does not fit its group size and bits");
+    bool affine = m == QuantMode::Affine;
+    if (io.nout() != (affine ? 3 : 2)) r.fail("its output count does not fit its mode");
+    Shape wq = w, ss = w;
+    wq.back() = int32_t(K * bits / 32);
+    ss.back() = int32_t(K / gs);
+    out_shape(r, io, wq, 0);
+    for (int k = 1; k < io.nout(); ++k) out_shape(r, io, ss, k);
+    if (io.out_dtypes[0] != uint32) r.fail("its packed output is not uint32");
+    for (int k = 1; k < io.nout(); ++k)
+      if (io.out_dtypes[size_t(k)] != (affine ? t : uint8)) r.fail("its scales have the wrong dtype");
     return std::make_shared<Quantize>(s, m, gs, bits);
   }, 2, 3);
-  reg("Dequantize", 2, 3, [](Stream s, StateReader& r, const NodeIO& io) {
+  reg("Dequantize", 2, 3, [packed_scales](Stream s, StateReader& r, const NodeIO& io) {
     QuantMode m;
     int gs, bits;
     check_quant(r, m, gs, bits);
     bool has_dtype = r.b();
     Dtype dt = r.dtype();
+    bool affine = m == QuantMode::Affine;
+    if (affine && io.nin() != 3) r.fail("its inputs do not fit its mode");
+    if (!affine && io.nin() == 3 && (m != QuantMode::Nvfp4 || io.in_shapes[2] != Shape{} || io.in_dtypes[2] != float32))
+      r.fail("its global scale does not fit its mode");
+    packed_scales(r, io, m, 0, 1);
+    int64_t words = io.in_shapes[0].back(), out = words * 32 / bits;
+    if ((words * 32) % bits || out != int64_t(io.in_shapes[1].back()) * gs) r.fail("its scales do not fit its weights");
+    Shape os = io.in_shapes[0];
+    os.back() = int32_t(out);
+    out_shape(r, io, os);
+    if (affine ? io.out_dtypes[0] != io.in_dtypes[1] : (!is_floating(io.out_dtypes[0]) || (has_dtype && dt != io.out_dtypes[0])))
+      r.fail("its output dtype is not the one it computes");
     auto p = std::make_shared<Dequantize>(s, m, gs, bits);
     if (has_dtype) p->set_out_dtype(dt);
     return p;
   });
-  reg("QuantizedMatmul", 3, 4, [](Stream s, StateReader& r, const NodeIO& io) {
+  // x @ dequantized w (transposed or not): the inner size and the output's last axis.
+  auto qmm_dims = [](StateReader& r, const NodeIO& io, int bits, int gs, bool transpose, int64_t& outer) {
+    const Shape &x = io.in_shapes[0], &w = io.in_shapes[1], &sc = io.in_shapes[2];
+    rank_at_least(r, io, 1, 0);
+    if (!is_floating(io.in_dtypes[0]) || io.in_dtypes[0] == float64) r.fail("its input is not float32, float16 or bfloat16");
+    int64_t K = x.back(), wlast = int64_t(w.back()) * 32 / bits;
+    int64_t inner = transpose ? wlast : w[w.size() - 2];
+    outer = transpose ? w[w.size() - 2] : wlast;
+    if (inner != K || (transpose ? K : outer) != int64_t(sc.back()) * gs) r.fail("its weights do not fit its input");
+  };
+  reg("QuantizedMatmul", 3, 4, [packed_scales, qmm_dims](Stream s, StateReader& r, const NodeIO& io) {
     QuantMode m;
     int gs, bits;
     check_quant(r, m, gs, bits);
-    return std::make_shared<QuantizedMatmul>(s, m, gs, bits, r.b());
+    bool transpose = r.b();
+    if (io.nin() != (m == QuantMode::Affine ? 4 : 3)) r.fail("its inputs do not fit its mode");
+    packed_scales(r, io, m, 1, 2);
+    if (m == QuantMode::Affine && io.in_dtypes[2] != io.in_dtypes[0]) r.fail("its scales differ from its input in dtype");
+    int64_t outer;
+    qmm_dims(r, io, bits, gs, transpose, outer);
+    const Shape &x = io.in_shapes[0], &w = io.in_shapes[1];
+    if (w.size() > 2) {
+      rank_at_least(r, io, 2, 0);
+      if (x.size() != w.size() || !std::equal(x.begin(), x.end() - 2, w.begin())) r.fail("its batch axes do not match");
+    }
+    Shape out = x;
+    out.back() = int32_t(outer);
+    out_shape(r, io, out);
+    keeps_dtype(r, io);
+    return std::make_shared<QuantizedMatmul>(s, m, gs, bits, transpose);
   });
-  reg("GatherQMM", 5, 6, [](Stream s, StateReader& r, const NodeIO& io) {
+  reg("GatherQMM", 5, 6, [packed_scales, qmm_dims](Stream s, StateReader& r, const NodeIO& io) {
     QuantMode m;
     int gs, bits;
     check_quant(r, m, gs, bits);
-    return std::make_shared<GatherQMM>(s, m, gs, bits, r.b());
+    bool transpose = r.b();
+    if (io.nin() != (m == QuantMode::Affine ? 6 : 5)) r.fail("its inputs do not fit its mode");
+    packed_scales(r, io, m, 1, 2);
+    if (m == QuantMode::Affine && io.in_dtypes[2] != io.in_dtypes[0]) r.fail("its scales differ from its input in dtype");
+    rank_at_least(r, io, 2, 0);
+    int64_t outer;
+    qmm_dims(r, io, bits, gs, transpose, outer);
+    int nl = io.nin() - 2, nr = io.nin() - 1;
+    if (io.in_dtypes[size_t(nl)] != uint32 || io.in_dtypes[size_t(nr)] != uint32 || io.in_shapes[size_t(nl)] != io.in_shapes[size_t(nr)])
+      r.fail("its indices are not uint32 arrays of one shape");
+    Shape out = io.in_shapes[size_t(nl)];
+    out.push_back(io.in_shapes[0][io.in_shapes[0].size() - 2]);
+    out.push_back(int32_t(outer));
+    out_shape(r, io, out);
+    keeps_dtype(r, io);
+    return std::make_shared<GatherQMM>(s, m, gs, bits, transpose);
   });
 }
 

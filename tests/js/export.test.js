@@ -124,6 +124,11 @@ const CASES = [
   ['fft', (a) => [mx.fft.fft(a), mx.fft.rfft(a), mx.fft.irfft(mx.fft.rfft(a))], () => [rand([2, 8])]],
   ['einsum/hadamard', (a, b) => [mx.einsum('ij,jk->ik', a, b), mx.hadamard_transform(a), mx.outer(a.get(0), b.get(0))], () => [rand([4, 4]), rand([4, 4])]],
   ['quantized', (x, w) => { const [q, s, b] = mx.quantize(w, 32, 4); return [mx.quantized_matmul(x, q, s, b, true, 32, 4), mx.dequantize(q, s, b, 32, 4)]; }, () => [rand([2, 64]), rand([8, 64])]],
+  ...['mxfp4', 'mxfp8', 'nvfp4'].map((mode) => [`quantized ${mode}, gather_qmm`, (x, w) => {
+    const [q, sc] = mx.quantize(w, { mode });
+    return [mx.quantized_matmul(x, q, sc, null, true, null, null, mode), mx.dequantize(q, sc, null, { mode }), q, sc,
+      mx.gather_qmm(x, q, sc, null, { transpose: true, mode, lhs_indices: mx.array([0], mx.uint32), rhs_indices: mx.array([0], mx.uint32) })];
+  }, () => [rand([3, 64]), rand([16, 64])]]),
   // linalg (CPU stream)
   ['linalg', (a) => { const s = { stream: mx.cpu }; const spd = mx.add(mx.matmul(a, mx.transpose(a)), mx.multiply(mx.eye(3), 3)); return [mx.linalg.inv(spd, s), mx.linalg.cholesky(spd, s), ...mx.linalg.qr(a, s), mx.linalg.eigvalsh(spd, s), mx.linalg.solve(spd, a, s), ...mx.linalg.lu(a, s)]; }, () => [rand([3, 3])]],
   // transforms inside the function
