@@ -131,6 +131,12 @@ const CASES = [
   }, () => [rand([3, 64]), rand([16, 64])]]),
   // linalg (CPU stream)
   ['linalg', (a) => { const s = { stream: mx.cpu }; const spd = mx.add(mx.matmul(a, mx.transpose(a)), mx.multiply(mx.eye(3), 3)); return [mx.linalg.inv(spd, s), mx.linalg.cholesky(spd, s), ...mx.linalg.qr(a, s), mx.linalg.eigvalsh(spd, s), mx.linalg.solve(spd, a, s), ...mx.linalg.lu(a, s)]; }, () => [rand([3, 3])]],
+  ['more linalg', (a) => { const s = { stream: mx.cpu }; const spd = mx.add(mx.matmul(a, mx.transpose(a)), mx.multiply(mx.eye(3), 3)); const L = mx.linalg.cholesky(spd, s);
+    return [...mx.linalg.svd(a, s), ...mx.linalg.eig(spd, s), mx.linalg.det(spd, s), ...mx.linalg.slogdet(spd, s), mx.linalg.cholesky_inv(L, s),
+      mx.linalg.solve_triangular(L, a, { upper: false, stream: mx.cpu })]; }, () => [rand([3, 3])]],
+  ['scatter kinds, windows, split', (a, i, k) => { const b = mx.array(a); b.set(i, 5); return [b, a.at(i).multiply(2), a.at(i).minimum(0), mx.argmin(a, 0),
+    mx.cumprod(a, 1), mx.cummin(a, 0), mx.bartlett(4), mx.hamming(4), mx.blackman(4), ...mx.random.split(k)]; }, () => [rand([4, 3]), randInt([2], 0, 4), mx.random.key(2)]],
+  ['depends', (a, b) => mx.depends([mx.exp(a)], [mx.sin(b)]), () => [rand([3]), rand([2])]],
   // transforms inside the function
   ['value_and_grad', (x, w) => { const [v, g] = mx.value_and_grad((p) => mx.sum(mx.square(mx.matmul(x, p))))(w); return [v, g]; }, () => [rand([2, 3]), rand([3, 2])]],
   ['stop_gradient/custom_function', (x) => { const f = mx.custom_function((a) => mx.sin(a)); f.vjp((p, c) => mx.multiply(c, 2)); return [f(x), mx.stop_gradient(mx.exp(x))]; }, () => [rand([3])]],
