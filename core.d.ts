@@ -1364,9 +1364,9 @@ export declare function import_function(options: { file: string; return_metadata
 export declare function import_function(file: string, options?: { return_metadata?: boolean }): ((...args: any[]) => array[]) | [(...args: any[]) => array[], string];
 export declare function import_function(file: string, return_metadata: boolean): ((...args: any[]) => array[]) | [(...args: any[]) => array[], string];
 /** Python: `exporter(file, fun, *, shapeless=False, metadata=None)` */
-export declare function exporter(options: { file: string; fun: (...args: any[]) => any; shapeless?: boolean; metadata?: string | null }): any;
-export declare function exporter(file: string, options: { fun: (...args: any[]) => any; shapeless?: boolean; metadata?: string | null }): any;
-export declare function exporter(file: string, fun: (...args: any[]) => any, options?: { shapeless?: boolean; metadata?: string | null }): any;
+export declare function exporter(options: { file: string; fun: (...args: any[]) => any; shapeless?: boolean; metadata?: string | null }): ((...args: any[]) => void) & { close(): void; readonly closed: boolean };
+export declare function exporter(file: string, options: { fun: (...args: any[]) => any; shapeless?: boolean; metadata?: string | null }): ((...args: any[]) => void) & { close(): void; readonly closed: boolean };
+export declare function exporter(file: string, fun: (...args: any[]) => any, options?: { shapeless?: boolean; metadata?: string | null }): ((...args: any[]) => void) & { close(): void; readonly closed: boolean };
 /** Python: `export_to_dot(file, *args, **kwargs)` */
 export declare function export_to_dot(file: unknown, ...args: unknown[]): void;
 export declare function export_to_dot(...args: [file: unknown, ...args: unknown[], options: { [key: string]: unknown }]): void;

@@ -88,6 +88,7 @@ const OVERRIDES = {
   // A function type in a union needs parentheses; imported functions return a list of arrays.
   'export_function': { params: { file_or_callback: 'string | ((record: any) => void)' } },
   'import_function': { ret: '((...args: any[]) => array[]) | [(...args: any[]) => array[], string]' },
+  'exporter': { ret: '((...args: any[]) => void) & { close(): void; readonly closed: boolean }' },
 };
 
 const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends ' +
