@@ -43,4 +43,29 @@ inline array compare_node(CompareOp op, const array& a, const array& b, Stream s
   return array(std::move(shape), bool_, make_pooled<Compare>(s, op), std::move(in));
 }
 
+// ---- vmap helpers ----------------------------------------------------------------------------
+
+// A vmap rule's result: the outputs and the batch axis of each (-1: not batched).
+using Batched = std::pair<std::vector<array>, std::vector<int>>;
+
+// The batch axis moved to the front (-1: unbatched, returned as is).
+inline array to_front(const array& a, int ax, Stream s) {
+  return ax > 0 ? moveaxis(a, ax, 0, s) : a;
+}
+
+// `a` with a leading batch axis of size n: moved there, or broadcast there when unbatched.
+inline array batch_front(const array& a, int ax, int n, Stream s) {
+  if (ax >= 0) return to_front(a, ax, s);
+  Shape shape = a.shape();
+  shape.insert(shape.begin(), n);
+  return broadcast_to(expand_dims(a, {0}, s), shape, s);
+}
+
+// The size of the batch: that of the first batched input (-1 when none is).
+inline int batch_size(const std::vector<array>& in, const std::vector<int>& axes) {
+  for (size_t i = 0; i < in.size(); ++i)
+    if (axes[i] >= 0) return in[i].shape(axes[i]);
+  return -1;
+}
+
 }  // namespace mlx::core::rules

@@ -20,12 +20,13 @@
 #include "autograd.h"
 #include "ops.h"
 #include "primitives_conv.h"
+#include "rules_common.h"
 
 namespace mlx::core {
 
 namespace {
 
-using Batched = std::pair<std::vector<array>, std::vector<int>>;
+using rules::Batched;
 
 struct ConvGeo {
   std::vector<int> st, lo, hi, kd, id;

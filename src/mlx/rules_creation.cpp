@@ -14,7 +14,7 @@ namespace mlx::core {
 
 namespace {
 
-using Batched = std::pair<std::vector<array>, std::vector<int>>;
+using rules::Batched;
 
 [[noreturn]] void not_implemented(const char* transform, const char* prim) {
   throw std::invalid_argument(std::string("[Primitive::") + transform + "] Not implemented for " +

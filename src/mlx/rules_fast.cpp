@@ -16,12 +16,13 @@
 #include "autograd.h"
 #include "ops.h"
 #include "primitives_fast.h"
+#include "rules_common.h"
 
 namespace mlx::core::fast {
 
 namespace {
 
-using Batched = std::pair<std::vector<array>, std::vector<int>>;
+using rules::Batched;
 
 // float16 / bfloat16 rules compute in float32 (as the kernels do).
 Dtype work_type(Dtype t) { return t == float16 || t == bfloat16 ? float32 : t; }

@@ -12,12 +12,13 @@
 #include "autograd.h"
 #include "ops.h"
 #include "primitives_fft.h"
+#include "rules_common.h"
 
 namespace mlx::core {
 
 namespace {
 
-using Batched = std::pair<std::vector<array>, std::vector<int>>;
+using rules::Batched;
 
 Shape fft_out_shape(const Shape& in, const std::vector<int>& axes, const Shape& n, bool inverse,
                     bool real) {

@@ -19,12 +19,13 @@
 #include "linalg.h"
 #include "ops.h"
 #include "primitives_linalg.h"
+#include "rules_common.h"
 
 namespace mlx::core {
 
 namespace {
 
-using Batched = std::pair<std::vector<array>, std::vector<int>>;
+using rules::Batched;
 
 array mT(const array& x, Stream s) { return swapaxes(x, -1, -2, s); }
 array mm(const array& a, const array& b, Stream s) { return matmul(a, b, s); }
@@ -46,7 +47,7 @@ array tri(const array& x, bool upper, int k, Stream s) {
   return upper ? triu(x, k, s) : tril(x, k, s);
 }
 
-array to_front(const array& a, int ax, Stream s) { return ax > 0 ? moveaxis(a, ax, 0, s) : a; }
+using rules::to_front;
 
 // The matrix of 1 / (d_j - d_i) (row i, column j), zero where d_j == d_i (the diagonal).
 array inv_differences(const array& d, Stream s) {

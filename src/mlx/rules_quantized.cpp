@@ -15,12 +15,13 @@
 #include "ops_shape.h"
 #include "primitives_quantized.h"
 #include "quantized.h"
+#include "rules_common.h"
 
 namespace mlx::core {
 
 namespace {
 
-using Batched = std::pair<std::vector<array>, std::vector<int>>;
+using rules::Batched;
 
 const char* mode_name(QuantMode m) {
   switch (m) {
@@ -36,8 +37,7 @@ const char* mode_name(QuantMode m) {
   throw std::invalid_argument(std::string("[") + prim + "] " + what);
 }
 
-// The batch axis moved to the front (-1: unbatched, returned as is).
-array to_front(const array& a, int ax, Stream s) { return ax > 0 ? moveaxis(a, ax, 0, s) : a; }
+using rules::to_front;
 
 // `a` with a leading axis of size n: moved there when batched, broadcast there when not.
 array lead(const array& a, int ax, int n, Stream s) {

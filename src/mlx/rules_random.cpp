@@ -13,12 +13,13 @@
 #include "autograd.h"
 #include "ops.h"
 #include "primitives_random.h"
+#include "rules_common.h"
 
 namespace mlx::core {
 
 namespace {
 
-using Batched = std::pair<std::vector<array>, std::vector<int>>;
+using rules::Batched;
 
 Dtype bits_dtype(int width) { return width == 4 ? uint32 : width == 2 ? uint16 : uint8; }
 

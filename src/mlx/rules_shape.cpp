@@ -18,23 +18,10 @@ namespace mlx::core {
 
 namespace {
 
-using Batched = std::pair<std::vector<array>, std::vector<int>>;
-
-array to_front(const array& a, int ax, Stream s) { return ax > 0 ? moveaxis(a, ax, 0, s) : a; }
-
-// `a` with a leading batch axis of size n: moved there, or broadcast when `a` is not batched.
-array batch_front(const array& a, int ax, int n, Stream s) {
-  if (ax >= 0) return to_front(a, ax, s);
-  Shape shape = a.shape();
-  shape.insert(shape.begin(), n);
-  return broadcast_to(expand_dims(a, {0}, s), shape, s);
-}
-
-int batch_size(const std::vector<array>& in, const std::vector<int>& axes) {
-  for (size_t i = 0; i < in.size(); ++i)
-    if (axes[i] >= 0) return in[i].shape(axes[i]);
-  return -1;
-}
+using rules::Batched;
+using rules::batch_front;
+using rules::batch_size;
+using rules::to_front;
 
 // Length of a slice dim from its normalised start, stop (start + length * stride) and stride.
 int32_t slice_len(int64_t start, int64_t stop, int64_t stride) {

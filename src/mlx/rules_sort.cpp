@@ -8,12 +8,13 @@
 #include "autograd.h"
 #include "ops.h"
 #include "primitives_sort.h"
+#include "rules_common.h"
 
 namespace mlx::core {
 
 namespace {
 
-using Batched = std::pair<std::vector<array>, std::vector<int>>;
+using rules::Batched;
 
 // The primitive's axis once a batch axis `bax` (-1: none) is inserted in front of or at it.
 int shifted(int axis, int bax) { return axis + (bax >= 0 && bax <= axis); }

@@ -14,7 +14,7 @@ namespace mlx::core {
 
 namespace {
 
-using Batched = std::pair<std::vector<array>, std::vector<int>>;
+using rules::Batched;
 
 // Brings batched operands of an elementwise op into one layout: if all are batched on the same
 // axis with the same rank nothing moves; otherwise every batch axis goes to the front and
@@ -55,7 +55,7 @@ std::pair<std::vector<array>, int> align_batch(const std::vector<array>& in,
   return {out, 0};
 }
 
-array to_front(const array& a, int ax, Stream s) { return ax > 0 ? moveaxis(a, ax, 0, s) : a; }
+using rules::to_front;
 
 // For primitives over the last axis: the batch axis must not be the last one.
 std::pair<array, int> batch_off_last(const array& a, int ax, Stream s) {
