@@ -56,28 +56,6 @@ struct Step {
   std::vector<int> squeeze_map;
 };
 
-// The dim map of a reshape from `in` to `out` when it only adds or removes size-1 dims.
-std::vector<int> squeeze_map(const Shape& in, const Shape& out) {
-  std::vector<int> m;
-  size_t i = 0, j = 0;
-  while (j < out.size()) {
-    if (i < in.size() && in[i] == out[j]) {
-      m.push_back(int(i++));
-      ++j;
-    } else if (out[j] == 1) {
-      m.push_back(-1);
-      ++j;
-    } else if (i < in.size() && in[i] == 1) {
-      ++i;
-    } else {
-      return {};
-    }
-  }
-  while (i < in.size() && in[i] == 1) ++i;
-  if (i != in.size()) return {};
-  if (m.empty()) m.push_back(-2);  // to a scalar: a valid (empty) map
-  return m;
-}
 
 struct Program {
   int n_inputs = 0;
@@ -409,7 +387,7 @@ Program make_program(Graph& g) {
       }
       st.broadcast = is_broadcast(*n.prim);
       st.elementwise = is_elementwise(*n.prim) || typeid(*n.prim) == typeid(DivMod);
-      if (typeid(*n.prim) == typeid(Reshape)) st.squeeze_map = squeeze_map(g.vals[n.in[0]].shape, st.shapes[0]);
+      if (typeid(*n.prim) == typeid(Reshape)) st.squeeze_map = detail::squeeze_map(g.vals[n.in[0]].shape, st.shapes[0]);
       prog.steps.push_back(std::move(st));
     }
     for (int v : prog.steps.back().out) step_of_val[v] = int(prog.steps.size()) - 1;
@@ -486,6 +464,33 @@ std::vector<array> replay(const Program& prog, const std::vector<array>& inputs,
 void disable_compile() { g_mode.store(0); }
 void enable_compile() { g_mode.store(1); }
 bool compile_enabled() { return mode() == 1; }
+
+namespace detail {
+
+// The dim map of a reshape from `in` to `out` when it only adds or removes size-1 dims.
+std::vector<int> squeeze_map(const Shape& in, const Shape& out) {
+  std::vector<int> m;
+  size_t i = 0, j = 0;
+  while (j < out.size()) {
+    if (i < in.size() && in[i] == out[j]) {
+      m.push_back(int(i++));
+      ++j;
+    } else if (out[j] == 1) {
+      m.push_back(-1);
+      ++j;
+    } else if (i < in.size() && in[i] == 1) {
+      ++i;
+    } else {
+      return {};
+    }
+  }
+  while (i < in.size() && in[i] == 1) ++i;
+  if (i != in.size()) return {};
+  if (m.empty()) m.push_back(-2);  // to a scalar: a valid (empty) map
+  return m;
+}
+
+}  // namespace detail
 
 namespace detail {
 

@@ -22,6 +22,11 @@ VecFn compile(VecFn fun, bool shapeless = false);
 
 namespace detail {
 
+// The dim map of a reshape from `in` to `out` when it only adds or removes size-1 dims: per
+// output dim the input dim it keeps, or -1 for a new 1 ({-2} for a scalar); empty otherwise.
+// Shapeless replays (compile, import_function) use it to follow new input shapes.
+std::vector<int> squeeze_map(const Shape& in, const Shape& out);
+
 struct CompileResult {
   std::vector<array> outputs;
   uint64_t entry;  // which cached trace ran (new ids mean a new trace)

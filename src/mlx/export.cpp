@@ -39,6 +39,7 @@
 #include <unordered_set>
 
 #include "autograd.h"
+#include "compile.h"
 #include "ops.h"
 #include "primitives.h"
 
@@ -438,28 +439,6 @@ struct ImportedTrace {
   std::vector<Step> steps;
 };
 
-// compile.cpp's rule: the dim map of a reshape that only adds or removes size-1 dims.
-std::vector<int> squeeze_map(const Shape& in, const Shape& out) {
-  std::vector<int> m;
-  size_t i = 0, j = 0;
-  while (j < out.size()) {
-    if (i < in.size() && in[i] == out[j]) {
-      m.push_back(int(i++));
-      ++j;
-    } else if (out[j] == 1) {
-      m.push_back(-1);
-      ++j;
-    } else if (i < in.size() && in[i] == 1) {
-      ++i;
-    } else {
-      return {};
-    }
-  }
-  while (i < in.size() && in[i] == 1) ++i;
-  if (i != in.size()) return {};
-  if (m.empty()) m.push_back(-2);
-  return m;
-}
 
 bool is_elementwise(const Primitive& p) {
   auto& t = typeid(p);
@@ -506,7 +485,7 @@ ImportedTrace prepare(TraceRec rec, const std::vector<array>& constants) {
     sr.done();
     st.broadcast = typeid(*st.prim) == typeid(Broadcast);
     st.elementwise = is_elementwise(*st.prim);
-    if (typeid(*st.prim) == typeid(Reshape)) st.squeeze_map = squeeze_map(specs[n.in[0]].shape, n.out[0].shape);
+    if (typeid(*st.prim) == typeid(Reshape)) st.squeeze_map = detail::squeeze_map(specs[n.in[0]].shape, n.out[0].shape);
     for (auto& s : n.out) {
       step_of.push_back(int(ni));
       specs.push_back(s);
