@@ -33,4 +33,20 @@ function applyCoretype() {
   return t;
 }
 
-module.exports = { chooseCoretype, applyCoretype };
+// OpenBLAS's idle threads spin for up to 2^28 cycles (about 0.1 s) after each call before they
+// sleep, so the engine's own workers that run next (a dequantize tile, an elementwise op after
+// a matmul) share the cores with them: measured here, quantized_matmul at batch 32 ran 2x
+// slower and erratic that way. 2^4 cycles (the least OpenBLAS takes) cost matmul nothing
+// measurable (bench/run.js, 256-2048). A value already set is respected.
+function chooseThreadTimeout(env) {
+  if (env.OPENBLAS_THREAD_TIMEOUT || env.GOTO_THREAD_TIMEOUT) return null;
+  return '4';
+}
+
+function applyThreadTimeout() {
+  const t = chooseThreadTimeout(process.env);
+  if (t) process.env.OPENBLAS_THREAD_TIMEOUT = t;
+  return t;
+}
+
+module.exports = { chooseCoretype, applyCoretype, chooseThreadTimeout, applyThreadTimeout };

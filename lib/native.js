@@ -10,6 +10,7 @@ const candidates = process.env.MLXJS_DEBUG
 
 // Before OpenBLAS loads with the addon: let it use the kernels this CPU can run.
 require('./blas_env').applyCoretype();
+require('./blas_env').applyThreadTimeout();
 
 let native = null;
 for (const rel of candidates) {

@@ -36,3 +36,20 @@ test('this machine: the choice matches its /proc/cpuinfo', () => {
   if (!avx512) assert.equal(t, null);
   else assert.ok(t === null || t === 'SKYLAKEX');
 });
+
+test('OpenBLAS idle threads sleep soon (thread timeout 2^4 cycles) unless one is set', () => {
+  const { chooseThreadTimeout } = require('../../lib/blas_env');
+  assert.equal(chooseThreadTimeout({}), '4');
+  assert.equal(chooseThreadTimeout({ OPENBLAS_THREAD_TIMEOUT: '20' }), null);
+  assert.equal(chooseThreadTimeout({ GOTO_THREAD_TIMEOUT: '10' }), null);
+  // Loading mlxjs sets it before OpenBLAS loads, and keeps one the user set.
+  const { execFileSync } = require('node:child_process');
+  const lib = require('node:path').join(__dirname, '..', '..', 'lib');
+  const probe = `require(${JSON.stringify(lib)}); console.log(process.env.OPENBLAS_THREAD_TIMEOUT)`;
+  const env = { ...process.env };
+  delete env.OPENBLAS_THREAD_TIMEOUT;
+  delete env.GOTO_THREAD_TIMEOUT;
+  assert.equal(execFileSync(process.execPath, ['-e', probe], { env, encoding: 'utf8' }).trim(), '4');
+  env.OPENBLAS_THREAD_TIMEOUT = '12';
+  assert.equal(execFileSync(process.execPath, ['-e', probe], { env, encoding: 'utf8' }).trim(), '12');
+});
