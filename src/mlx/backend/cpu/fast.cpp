@@ -335,12 +335,20 @@ template <typename W>
 void gemm(bool trans_b, int M, int N, int K, W alpha, const W* A, int64_t lda, const W* B,
           int64_t ldb, W* C, int64_t ldc) {
   auto TB = trans_b ? CblasTrans : CblasNoTrans;
-  if constexpr (std::is_same_v<W, float>)
+  if constexpr (std::is_same_v<W, float>) {
+    // As matmul.cpp: a memset and beta 1 instead of OpenBLAS's slow beta-0 clearing loop.
+    if (ldc == N && M > 0 && N > 0) {
+      std::memset(C, 0, size_t(M) * size_t(N) * sizeof(float));
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, TB, M, N, K, alpha, A, int(lda), B, int(ldb), 1.f,
+                  C, int(ldc));
+      return;
+    }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, TB, M, N, K, alpha, A, int(lda), B, int(ldb), 0.f, C,
                 int(ldc));
-  else
+  } else {
     cblas_dgemm(CblasRowMajor, CblasNoTrans, TB, M, N, K, alpha, A, int(lda), B, int(ldb), 0.0, C,
                 int(ldc));
+  }
 }
 
 // The (batch, head) matrices of a 4-D operand with unit column stride, as BLAS reads them:
