@@ -473,9 +473,10 @@ void sdpa_impl(const std::vector<array>& in, array& out, float scale, bool causa
   const bool q_direct = std::is_same_v<T, W> && (qs[3] == 1 || D <= 1) &&
                         (R <= 1 || (even && q_rs >= std::max(D, 1) &&
                                     q_rs <= std::numeric_limits<int>::max()));
-  // Blocks of rows: the score block stays within ~512 KiB (but has 64 rows at least); causal
-  // blocks are smaller, as the keys past a block's last query are skipped.
-  int64_t rows_per = std::min<int64_t>(R, std::max<int64_t>(64, (int64_t(1) << 17) / Tk));
+  // Blocks of rows: the score block stays within ~2 MiB (but has 64 rows at least); fewer,
+  // larger products repack K and V less often (512 KiB blocks were 11% slower at 32x1024x64).
+  // Causal blocks are smaller, as the keys past a block's last query are skipped.
+  int64_t rows_per = std::min<int64_t>(R, std::max<int64_t>(64, (int64_t(1) << 19) / Tk));
   if (causal) rows_per = std::min<int64_t>(rows_per, 128);
   const int64_t ntiles = (R + rows_per - 1) / rows_per;
   const size_t tasks = size_t(B) * Nkv * ntiles;
