@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "../../primitives_conv.h"
+#include "blas.h"
 #include "kernels.h"
 #include "parallel.h"
 #include "strided.h"
@@ -178,8 +179,8 @@ template <typename T>
 void gemm_nt(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb,
              T* Cm, int64_t ldc) {
   if constexpr (std::is_same_v<T, float>) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(M), int(N), int(K), 1.f, A,
-                int(lda), B, int(ldb), 0.f, Cm, int(ldc));
+    cpu::sgemm(CblasNoTrans, CblasTrans, int(M), int(N), int(K), 1.f, A, int(lda), B, int(ldb), Cm,
+               int(ldc));
   } else {
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(M), int(N), int(K), 1.0, A,
                 int(lda), B, int(ldb), 0.0, Cm, int(ldc));

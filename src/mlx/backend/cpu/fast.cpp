@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "../../primitives_fast.h"
+#include "blas.h"
 #include "fast_kernels.h"
 #include "kernels.h"
 #include "parallel.h"
@@ -336,15 +337,7 @@ void gemm(bool trans_b, int M, int N, int K, W alpha, const W* A, int64_t lda, c
           int64_t ldb, W* C, int64_t ldc) {
   auto TB = trans_b ? CblasTrans : CblasNoTrans;
   if constexpr (std::is_same_v<W, float>) {
-    // As matmul.cpp: a memset and beta 1 instead of OpenBLAS's slow beta-0 clearing loop.
-    if (ldc == N && M > 0 && N > 0) {
-      std::memset(C, 0, size_t(M) * size_t(N) * sizeof(float));
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, TB, M, N, K, alpha, A, int(lda), B, int(ldb), 1.f,
-                  C, int(ldc));
-      return;
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, TB, M, N, K, alpha, A, int(lda), B, int(ldb), 0.f, C,
-                int(ldc));
+    cpu::sgemm(CblasNoTrans, TB, M, N, K, alpha, A, int(lda), B, int(ldb), C, int(ldc));
   } else {
     cblas_dgemm(CblasRowMajor, CblasNoTrans, TB, M, N, K, alpha, A, int(lda), B, int(ldb), 0.0, C,
                 int(ldc));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../../primitives.h"
+#include "blas.h"
 #include "kernels.h"
 #include "strided.h"
 
@@ -67,16 +68,7 @@ void gemm(bool ta, bool tb, int M, int N, int K, const T* A, int64_t lda, const 
           int64_t ldb, T* C, int64_t ldc) {
   auto TA = ta ? CblasTrans : CblasNoTrans, TB = tb ? CblasTrans : CblasNoTrans;
   if constexpr (std::is_same_v<T, float>) {
-    // OpenBLAS clears C with a slow generic loop when beta is 0 (10% of an MLP step in perf);
-    // clearing contiguous rows here and accumulating with beta 1 gives the same sums (its
-    // kernels add to the cleared C either way) for less.
-    if (ldc == N && M > 0 && N > 0) {
-      std::memset(C, 0, size_t(M) * size_t(N) * sizeof(float));
-      cblas_sgemm(CblasRowMajor, TA, TB, M, N, K, 1.f, A, int(lda), B, int(ldb), 1.f, C,
-                  int(ldc));
-      return;
-    }
-    cblas_sgemm(CblasRowMajor, TA, TB, M, N, K, 1.f, A, int(lda), B, int(ldb), 0.f, C, int(ldc));
+    cpu::sgemm(TA, TB, M, N, K, 1.f, A, int(lda), B, int(ldb), C, int(ldc));
   } else if constexpr (std::is_same_v<T, double>) {
     cblas_dgemm(CblasRowMajor, TA, TB, M, N, K, 1.0, A, int(lda), B, int(ldb), 0.0, C, int(ldc));
   } else {
