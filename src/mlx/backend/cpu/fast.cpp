@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <limits>
 #include <vector>
 
@@ -479,6 +480,10 @@ void sdpa_impl(const std::vector<array>& in, array& out, float scale, bool causa
   // another (OpenBLAS threads its products, and two callers at once wait on each other), with
   // the softmax rows split over the cores.
   const bool task_parallel = std::is_same_v<W, float> && R <= kSmallRows;
+  // With blocks enough for every core, each core takes whole blocks and runs their products on
+  // one BLAS thread: no hand-offs between OpenBLAS's threads and the softmax workers.
+  const bool blas_tasks = !task_parallel && cpu::num_threads() > 1 &&
+                          tasks >= 2 * size_t(cpu::num_threads());
 
   auto run_task = [&](size_t task, Scratch<W>& S, Scratch<W>& Qb, Scratch<W>& Ob,
                       bool rows_parallel) {
@@ -619,7 +624,9 @@ void sdpa_impl(const std::vector<array>& in, array& out, float scale, bool causa
   const size_t s_size = size_t(rows_per) * std::max(Tk, 1);
   const size_t q_size = q_direct ? 0 : size_t(rows_per) * std::max(D, 1);
   const size_t o_size = std::is_same_v<T, W> ? 0 : size_t(rows_per) * std::max(Dv, 1);
-  if (task_parallel && tasks > 1) {
+  if ((task_parallel || blas_tasks) && tasks > 1) {
+    std::optional<cpu::OneBlasThread> one_thread;
+    if (blas_tasks) one_thread.emplace();
     // Tasks are claimed one at a time (causal blocks differ in cost).
     std::atomic<size_t> next{0};
     size_t workers = std::min<size_t>(size_t(cpu::num_threads()), tasks);
