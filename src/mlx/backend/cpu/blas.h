@@ -23,7 +23,8 @@ inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int M, int N, int K, f
 
 // While alive, OpenBLAS runs each call on its caller's thread only, so that the engine's
 // workers can run independent products side by side (with its own threads, two callers at
-// once wait on each other).
+// once wait on each other). The setting is process-wide: a BLAS call of another stream in the
+// meantime also runs on one thread (slower, same result).
 class OneBlasThread {
  public:
   OneBlasThread() : saved_(openblas_get_num_threads()) { openblas_set_num_threads(1); }
