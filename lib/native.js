@@ -10,7 +10,9 @@ const candidates = process.env.MLXJS_DEBUG
 
 // Before OpenBLAS loads with the addon: let it use the kernels this CPU can run.
 require('./blas_env').applyCoretype();
-require('./blas_env').applyThreadTimeout();
+// OpenBLAS reads its thread timeout when it loads; the variable is removed again afterwards so
+// that it does not reach the user's child processes.
+const setTimeoutVar = require('./blas_env').applyThreadTimeout();
 
 let native = null;
 for (const rel of candidates) {
@@ -20,6 +22,7 @@ for (const rel of candidates) {
     break;
   }
 }
+if (setTimeoutVar) delete process.env.OPENBLAS_THREAD_TIMEOUT;
 if (!native) {
   throw new Error('mlxjs: the native addon is not built. Run `npm install` (or `npm run build`) in ' + root);
 }
