@@ -424,27 +424,11 @@ std::vector<array> replay(const Program& prog, const std::vector<array>& inputs,
     std::vector<Shape> shapes;
     if (!reshape) {
       shapes = st.shapes;
-    } else if (st.broadcast) {
-      Shape sh = in[0].shape();
-      if (st.parts.empty()) sh = broadcast_shapes(sh, st.shapes[0]);
-      for (int v : st.parts) sh = broadcast_shapes(sh, vals[v].shape());
-      shapes = {sh};
-    } else if (!st.squeeze_map.empty()) {
-      Shape sh;
-      for (int d : st.squeeze_map)
-        if (d != -2) sh.push_back(d >= 0 ? in[0].shape(d) : 1);
-      if (shape_size(sh) != in[0].size())
-        throw std::invalid_argument("[compile] A reshape cannot follow the new input shapes (shapeless).");
-      shapes = {sh};
     } else {
-      // Elementwise primitives expect operands of one shape: broadcast them to it.
-      if (st.elementwise && in.size() > 1) {
-        Shape sh = in[0].shape();
-        for (size_t k = 1; k < in.size(); ++k) sh = broadcast_shapes(sh, in[k].shape());
-        for (auto& a : in)
-          if (a.shape() != sh) a = broadcast_to(a, sh, st.prim->stream());
-      }
-      shapes = st.prim->output_shapes(in);
+      std::vector<Shape> parts;
+      for (int v : st.parts) parts.push_back(vals[v].shape());
+      shapes = detail::shapeless_shapes("compile", *st.prim, in, st.broadcast, parts, st.shapes[0],
+                                        st.squeeze_map, st.elementwise);
     }
     if (st.out.size() == 1) {
       vals[st.out[0]] = array(std::move(shapes[0]), st.dtypes[0], st.prim, std::move(in));
@@ -466,6 +450,35 @@ void enable_compile() { g_mode.store(1); }
 bool compile_enabled() { return mode() == 1; }
 
 namespace detail {
+
+std::vector<Shape> shapeless_shapes(const char* op, Primitive& prim, std::vector<array>& in,
+                                    bool broadcast, const std::vector<Shape>& part_shapes,
+                                    const Shape& traced_shape,
+                                    const std::vector<int>& squeeze_map, bool elementwise) {
+  if (broadcast) {
+    Shape sh = in[0].shape();
+    if (part_shapes.empty()) sh = broadcast_shapes(sh, traced_shape);
+    for (auto& p : part_shapes) sh = broadcast_shapes(sh, p);
+    return {sh};
+  }
+  if (!squeeze_map.empty()) {
+    Shape sh;
+    for (int d : squeeze_map)
+      if (d != -2) sh.push_back(d >= 0 ? in[0].shape(d) : 1);
+    if (shape_size(sh) != in[0].size())
+      throw std::invalid_argument(std::string("[") + op +
+                                  "] A reshape cannot follow the new input shapes (shapeless).");
+    return {sh};
+  }
+  // Elementwise primitives expect operands of one shape: broadcast them to it.
+  if (elementwise && in.size() > 1) {
+    Shape sh = in[0].shape();
+    for (size_t k = 1; k < in.size(); ++k) sh = broadcast_shapes(sh, in[k].shape());
+    for (auto& a : in)
+      if (a.shape() != sh) a = broadcast_to(a, sh, prim.stream());
+  }
+  return prim.output_shapes(in);
+}
 
 // The dim map of a reshape from `in` to `out` when it only adds or removes size-1 dims.
 std::vector<int> squeeze_map(const Shape& in, const Shape& out) {

@@ -27,6 +27,16 @@ namespace detail {
 // Shapeless replays (compile, import_function) use it to follow new input shapes.
 std::vector<int> squeeze_map(const Shape& in, const Shape& out);
 
+// The output shapes of one traced node replayed on inputs of new shapes (shapeless compile and
+// import): a Broadcast takes the broadcast of `part_shapes` (its consumer's operands; empty:
+// its traced target `traced_shape`), a squeeze/expand Reshape follows `squeeze_map`, and
+// elementwise operands (`in`, updated) are broadcast to one shape before the primitive infers
+// the rest. `op` names the caller in errors.
+std::vector<Shape> shapeless_shapes(const char* op, Primitive& prim, std::vector<array>& in,
+                                    bool broadcast, const std::vector<Shape>& part_shapes,
+                                    const Shape& traced_shape,
+                                    const std::vector<int>& squeeze_map, bool elementwise);
+
 struct CompileResult {
   std::vector<array> outputs;
   uint64_t entry;  // which cached trace ran (new ids mean a new trace)

@@ -790,26 +790,11 @@ std::vector<array> ImportedFunction::operator()(const Args& args, const Kwargs& 
     for (auto& s : n.out) dtypes.push_back(s.dtype);
     if (!reshape) {
       for (auto& s : n.out) shapes.push_back(s.shape);
-    } else if (st.broadcast) {
-      Shape sh = in[0].shape();
-      if (st.parts.empty()) sh = broadcast_shapes(sh, n.out[0].shape);
-      for (auto v : st.parts) sh = broadcast_shapes(sh, vals[v].shape());
-      shapes = {sh};
-    } else if (!st.squeeze_map.empty()) {
-      Shape sh;
-      for (int d : st.squeeze_map)
-        if (d != -2) sh.push_back(d >= 0 ? in[0].shape(d) : 1);
-      if (shape_size(sh) != in[0].size())
-        throw std::invalid_argument("[import_function] A reshape cannot follow the new input shapes (shapeless).");
-      shapes = {sh};
     } else {
-      if (st.elementwise && in.size() > 1) {
-        Shape sh = in[0].shape();
-        for (size_t k = 1; k < in.size(); ++k) sh = broadcast_shapes(sh, in[k].shape());
-        for (auto& a : in)
-          if (a.shape() != sh) a = broadcast_to(a, sh, st.prim->stream());
-      }
-      shapes = st.prim->output_shapes(in);
+      std::vector<Shape> parts;
+      for (auto v : st.parts) parts.push_back(vals[v].shape());
+      shapes = detail::shapeless_shapes("import_function", *st.prim, in, st.broadcast, parts,
+                                        n.out[0].shape, st.squeeze_map, st.elementwise);
     }
     if (n.out.size() == 1) {
       vals.push_back(array(std::move(shapes[0]), dtypes[0], st.prim, std::move(in)));
