@@ -95,4 +95,14 @@ function checkVmap(fun, inputs, axes, msg) {
 }
 
 
-module.exports = { rng, rand, fromF64, f64, checkDerivatives, checkVmap };
+// Runs one labelled check: a failure (a missing rule included) is rethrown with the label.
+function runCase(label, fn) {
+  try {
+    fn();
+  } catch (e) {
+    e.message = `${label}: ${e.message}`;
+    throw e;
+  }
+}
+
+module.exports = { rng, rand, fromF64, f64, checkDerivatives, checkVmap, runCase };
