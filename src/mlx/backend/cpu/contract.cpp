@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../../primitives_contract.h"
+#include "copy.h"
 #include "kernels.h"
 #include "parallel.h"
 #include "strided.h"
@@ -37,24 +38,6 @@ constexpr std::string_view h28 =
     "++--++-+-++-+-+----++------+";
 
 std::string_view hmat(int m) { return m == 12 ? h12 : m == 20 ? h20 : h28; }
-
-// A row-contiguous copy of `a` in dtype `dt`, written into `dst`.
-void copy_as(const array& a, Dtype dt, char* dst) {
-  auto fn = cpu::kernels().convert[a.dtype().index()][dt.index()];
-  Strides ostr(a.ndim());
-  int64_t st = 1;
-  for (int d = a.ndim() - 1; d >= 0; --d) {
-    ostr[d] = st;
-    st *= a.shape(d);
-  }
-  auto L = cpu::collapse<2>(a.shape(), {&a.strides(), &ostr});
-  const char* src = a.data<char>();
-  int64_t isz = int64_t(a.itemsize()), osz = int64_t(dt.size());
-  cpu::for_each_row<2>(L, size_t(osz), [&](const std::array<int64_t, 2>& off, size_t n,
-                                           const std::array<int64_t, 2>& s) {
-    fn(src + off[0] * isz, dst + off[1] * osz, n, s[0]);
-  });
-}
 
 template <typename T>
 void transform_rows(T* data, size_t rows, int n, int m, float scale) {
@@ -112,18 +95,18 @@ void Hadamard::eval_cpu(const std::vector<array>& inputs, array& out) {
   size_t rows = out.size() / size_t(n);
   Dtype dt = out.dtype();
   if (dt == float64) {
-    copy_as(in, float64, out.data<char>());
+    cpu::copy_as(in, float64, out.data<char>());
     transform_rows<double>(out.data<double>(), rows, n, m, scale_);
     return;
   }
   if (dt == float32) {
-    copy_as(in, float32, out.data<char>());
+    cpu::copy_as(in, float32, out.data<char>());
     transform_rows<float>(out.data<float>(), rows, n, m, scale_);
     return;
   }
   // float16 / bfloat16: float32 throughout, rounded once at the end.
   std::vector<float> tmp(out.size());
-  copy_as(in, float32, reinterpret_cast<char*>(tmp.data()));
+  cpu::copy_as(in, float32, reinterpret_cast<char*>(tmp.data()));
   transform_rows<float>(tmp.data(), rows, n, m, scale_);
   cpu::kernels().convert[float32.index()][dt.index()](tmp.data(), out.data<char>(), out.size(),
                                                       1);

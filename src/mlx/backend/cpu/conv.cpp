@@ -17,6 +17,7 @@
 
 #include "../../primitives_conv.h"
 #include "blas.h"
+#include "copy.h"
 #include "kernels.h"
 #include "parallel.h"
 #include "strided.h"
@@ -40,24 +41,6 @@ class Scratch {
  private:
   allocator::Buffer buf_;
 };
-
-// A row-contiguous copy of `a` in `dtype` (a itself when it already is one).
-array contiguous_as(const array& a, Dtype dtype) {
-  if (a.dtype() == dtype && a.flags().row_contiguous) return a;
-  array out(a.shape(), dtype, nullptr, {});
-  out.set_data(allocator::malloc(out.nbytes()));
-  if (a.size() == 0) return out;
-  auto fn = cpu::kernels().convert[a.dtype().index()][dtype.index()];
-  auto L = cpu::collapse<2>(a.shape(), {&a.strides(), &out.strides()});
-  const char* src = a.data<char>();
-  char* dst = out.data<char>();
-  int64_t isz = int64_t(a.itemsize()), osz = int64_t(out.itemsize());
-  cpu::for_each_row<2>(L, size_t(osz), [&](const std::array<int64_t, 2>& off, size_t n,
-                                            const std::array<int64_t, 2>& s) {
-    fn(src + off[0] * isz, dst + off[1] * osz, n, s[0]);
-  });
-  return out;
-}
 
 // The convolution's geometry with the spatial dims right-aligned into three (leading ones
 // trivial: size 1, stride 1, no padding).
@@ -468,8 +451,8 @@ void conv_typed(const array& in_a, const array& wt_a, array& out, const Convolut
     std::memset(out.data<char>(), 0, out.nbytes());
     return;
   }
-  array in = contiguous_as(in_a, acc);
-  array wt = contiguous_as(wt_a, acc);
+  array in = cpu::contiguous_as(in_a, acc);
+  array wt = cpu::contiguous_as(wt_a, acc);
   const T* x = in.data<T>();
 
   // The weight as (O, Kp, Cg) in tap order, reversed over the taps when flipping (reversing

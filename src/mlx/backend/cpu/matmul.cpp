@@ -7,6 +7,7 @@
 
 #include "../../primitives.h"
 #include "blas.h"
+#include "copy.h"
 #include "kernels.h"
 #include "strided.h"
 
@@ -34,23 +35,6 @@ bool blas_view(const array& a, MatView& v) {
     return sc > 0 || cols == 1;
   }
   return false;
-}
-
-// A row-contiguous float32 (or same-dtype) copy of any layout.
-array contiguous_as(const array& a, Dtype dtype) {
-  array out(a.shape(), dtype, nullptr, {});
-  out.set_data(allocator::malloc(out.nbytes()));
-  if (a.size() == 0) return out;
-  auto fn = cpu::kernels().convert[a.dtype().index()][dtype.index()];
-  auto L = cpu::collapse<2>(a.shape(), {&a.strides(), &out.strides()});
-  const char* src = a.data<char>();
-  char* dst = out.data<char>();
-  int64_t isz = int64_t(a.itemsize()), osz = int64_t(out.itemsize());
-  cpu::for_each_row<2>(L, size_t(osz), [&](const std::array<int64_t, 2>& off, size_t n,
-                                            const std::array<int64_t, 2>& s) {
-    fn(src + off[0] * isz, dst + off[1] * osz, n, s[0]);
-  });
-  return out;
 }
 
 // Offset (in elements) of batch b of an operand with the given batch shape/strides.
@@ -87,11 +71,11 @@ void matmul_typed(const array& a_in, const array& b_in, array& out) {
   array a = a_in, b = b_in;
   MatView va, vb;
   if (a.dtype() != dt || !blas_view(a, va)) {
-    a = contiguous_as(a_in, dt);
+    a = cpu::contiguous_as(a_in, dt);
     blas_view(a, va);
   }
   if (b.dtype() != dt || !blas_view(b, vb)) {
-    b = contiguous_as(b_in, dt);
+    b = cpu::contiguous_as(b_in, dt);
     blas_view(b, vb);
   }
   size_t mn = size_t(M) * size_t(N);
