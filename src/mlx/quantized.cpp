@@ -228,20 +228,36 @@ array dequantize(const array& w, const array& scales, const std::optional<array>
   return out_type == ct ? out : astype(out, out_type, s);
 }
 
+// The checks quantized_matmul and gather_qmm share: the mode, group size and bits, the
+// operands' shapes against them, and the result dtype (x's, promoted with affine scales).
+struct QmmArgs {
+  QuantMode m;
+  int gs, bits, outer;
+  Dtype dt;
+};
+QmmArgs check_qmm(const char* op, const array& x, const array& w, const array& scales,
+                  const std::optional<array>& biases, bool transpose,
+                  std::optional<int> group_size, std::optional<int> bits_,
+                  const std::string& mode) {
+  QuantMode m = parse_mode(mode, op);
+  Dtype dt = mode_dtype(op, mode, m, scales, biases, std::nullopt);
+  auto [gs, bits] = params(m, group_size, bits_);
+  check_params(m, mode, gs, bits, op);
+  int outer = quantized_dims(op, x, w, scales, biases, transpose, gs, bits).second;
+  dt = m == QuantMode::Affine ? promote_types(x.dtype(), dt) : x.dtype();
+  if (!issubdtype(dt, Category::floating))
+    fail(op, std::string("Only real floating types are supported but x.dtype() == ") +
+                 dtype_name(x.dtype()) + ".");
+  return {m, gs, bits, outer, dt};
+}
+
 array quantized_matmul(const array& x_, const array& w, const array& scales,
                        const std::optional<array>& biases, bool transpose,
                        std::optional<int> group_size, std::optional<int> bits_,
                        const std::string& mode, StreamOrDevice sd) {
   const char* op = "quantized_matmul";
-  QuantMode m = parse_mode(mode, op);
-  Dtype dt = mode_dtype(op, mode, m, scales, biases, std::nullopt);
-  auto [gs, bits] = params(m, group_size, bits_);
-  check_params(m, mode, gs, bits, op);
-  auto [inner, outer] = quantized_dims(op, x_, w, scales, biases, transpose, gs, bits);
-  dt = m == QuantMode::Affine ? promote_types(x_.dtype(), dt) : x_.dtype();
-  if (!issubdtype(dt, Category::floating))
-    fail(op, std::string("Only real floating types are supported but x.dtype() == ") +
-                 dtype_name(x_.dtype()) + ".");
+  auto [m, gs, bits, outer, dt] =
+      check_qmm(op, x_, w, scales, biases, transpose, group_size, bits_, mode);
   Stream s = to_stream(sd);
   Dtype ct = dt == float64 ? float32 : dt;  // float64 runs in float32, as the CPU kernels do
   array x = astype(x_, ct, s);
@@ -288,15 +304,8 @@ array gather_qmm(const array& x_, const array& w, const array& scales,
   if (!lhs_ && !rhs_)
     return quantized_matmul(x_, w, scales, biases, transpose, group_size, bits_, mode, sd);
   const char* op = "gather_qmm";
-  QuantMode m = parse_mode(mode, op);
-  Dtype dt = mode_dtype(op, mode, m, scales, biases, std::nullopt);
-  auto [gs, bits] = params(m, group_size, bits_);
-  check_params(m, mode, gs, bits, op);
-  auto [inner, outer] = quantized_dims(op, x_, w, scales, biases, transpose, gs, bits);
-  dt = m == QuantMode::Affine ? promote_types(x_.dtype(), dt) : x_.dtype();
-  if (!issubdtype(dt, Category::floating))
-    fail(op, std::string("Only real floating types are supported but x.dtype() == ") +
-                 dtype_name(x_.dtype()) + ".");
+  auto [m, gs, bits, outer, dt] =
+      check_qmm(op, x_, w, scales, biases, transpose, group_size, bits_, mode);
   Stream s = to_stream(sd);
   // The default indices enumerate the batch of x (w): arange over the leading axes.
   auto default_idx = [&](const array& a) {
