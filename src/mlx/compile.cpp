@@ -387,7 +387,8 @@ Program make_program(Graph& g) {
       }
       st.broadcast = is_broadcast(*n.prim);
       st.elementwise = is_elementwise(*n.prim) || typeid(*n.prim) == typeid(DivMod);
-      if (typeid(*n.prim) == typeid(Reshape)) st.squeeze_map = detail::squeeze_map(g.vals[n.in[0]].shape, st.shapes[0]);
+      if (auto* r = dynamic_cast<const Reshape*>(n.prim.get()); r && !detail::infers_dim(*r))
+        st.squeeze_map = detail::squeeze_map(g.vals[n.in[0]].shape, st.shapes[0]);
       prog.steps.push_back(std::move(st));
     }
     for (int v : prog.steps.back().out) step_of_val[v] = int(prog.steps.size()) - 1;
@@ -478,6 +479,10 @@ std::vector<Shape> shapeless_shapes(const char* op, Primitive& prim, std::vector
       if (a.shape() != sh) a = broadcast_to(a, sh, prim.stream());
   }
   return prim.output_shapes(in);
+}
+
+bool infers_dim(const Reshape& r) {
+  return std::find(r.shape().begin(), r.shape().end(), -1) != r.shape().end();
 }
 
 // The dim map of a reshape from `in` to `out` when it only adds or removes size-1 dims.

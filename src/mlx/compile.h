@@ -20,12 +20,16 @@ bool compile_enabled();
 // fun compiled, cached under the address of this std::function's target.
 VecFn compile(VecFn fun, bool shapeless = false);
 
+class Reshape;
+
 namespace detail {
 
 // The dim map of a reshape from `in` to `out` when it only adds or removes size-1 dims: per
 // output dim the input dim it keeps, or -1 for a new 1 ({-2} for a scalar); empty otherwise.
 // Shapeless replays (compile, import_function) use it to follow new input shapes.
 std::vector<int> squeeze_map(const Shape& in, const Shape& out);
+// A Reshape written with a -1: shapeless replays infer that dim again instead (as MLX does).
+bool infers_dim(const Reshape& r);
 
 // The output shapes of one traced node replayed on inputs of new shapes (shapeless compile and
 // import): a Broadcast takes the broadcast of `part_shapes` (its consumer's operands; empty:

@@ -485,7 +485,8 @@ ImportedTrace prepare(TraceRec rec, const std::vector<array>& constants) {
     sr.done();
     st.broadcast = typeid(*st.prim) == typeid(Broadcast);
     st.elementwise = is_elementwise(*st.prim);
-    if (typeid(*st.prim) == typeid(Reshape)) st.squeeze_map = detail::squeeze_map(specs[n.in[0]].shape, n.out[0].shape);
+    if (auto* r = dynamic_cast<const Reshape*>(st.prim.get()); r && !detail::infers_dim(*r))
+      st.squeeze_map = detail::squeeze_map(specs[n.in[0]].shape, n.out[0].shape);
     for (auto& s : n.out) {
       step_of.push_back(int(ni));
       specs.push_back(s);

@@ -180,14 +180,17 @@ void register_core_readers() {
     return std::make_shared<Broadcast>(s, sh);
   });
   reg("Reshape", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
-    Shape sh = r.ints();
-    double a = 1, b = 1;
-    for (auto d : io.in_shapes[0]) a *= d;
-    for (auto d : sh) {
-      if (d < 0) r.fail("a size is negative");
-      b *= d;
+    Shape sh = r.ints();  // may keep one -1
+    double n = 1;
+    for (auto d : io.in_shapes[0]) n *= d;
+    if (n > double(int64_t(1) << 53)) r.fail("its input is too large");
+    Shape out;
+    try {
+      out = Reshape::resolve(size_t(n), sh);
+    } catch (const std::exception&) {
+      r.fail("its shape does not match its input");
     }
-    if (a != b || sh != io.out_shapes[0]) r.fail("its shape does not match its input and output");
+    if (out != io.out_shapes[0]) r.fail("its shape does not match its input and output");
     if (io.in_dtypes[0] != io.out_dtypes[0]) r.fail("its output dtype is not its input's");
     return std::make_shared<Reshape>(s, sh);
   });

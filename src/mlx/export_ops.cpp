@@ -19,6 +19,8 @@ void Concatenate::write_state(StateWriter& w) const { w.i(axis_); }
 void Pad::write_state(StateWriter& w) const { w.ints(low_).ints(high_).e(mode_); }
 void AsStrided::write_state(StateWriter& w) const { w.ints(shape_).ints64(strides_).i64(offset_); }
 void Contiguous::write_state(StateWriter& w) const { w.b(allow_col_); }
+void Flatten::write_state(StateWriter& w) const { w.i(start_).i(end_); }
+void Unflatten::write_state(StateWriter& w) const { w.i(axis_).ints(shape_); }
 
 // ---- index ------------------------------------------------------------------------------------
 
@@ -173,6 +175,23 @@ void register_ops_readers() {
     bool col = r.b();
     elementwise(r, io);
     return std::make_shared<Contiguous>(s, col);
+  });
+  reg("Flatten", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
+    int start = r.axis(io.rank()), end = r.axis(io.rank());
+    if (start >= end) r.fail("its axes are not in order");
+    keeps_dtype(r, io);
+    auto p = std::make_shared<Flatten>(s, start, end);
+    infer_shapes(r, io, *p);
+    return p;
+  });
+  reg("Unflatten", 1, 1, [](Stream s, StateReader& r, const NodeIO& io) {
+    int ax = r.axis(io.rank());
+    Shape sh = r.ints();
+    if (sh.size() < 2) r.fail("its shape has fewer than two dims");
+    keeps_dtype(r, io);
+    auto p = std::make_shared<Unflatten>(s, ax, sh);
+    infer_shapes(r, io, *p);
+    return p;
   });
 
   // ---- index: integer index inputs, windows and axes inside the input ----

@@ -9,6 +9,7 @@
 
 #include "pool.h"
 #include "primitives.h"
+#include "primitives_shape.h"
 
 namespace mlx::core {
 
@@ -171,7 +172,7 @@ array broadcast_to(const array& a, const Shape& shape, StreamOrDevice sd) {
   return array(shape, a.dtype(), std::make_shared<Broadcast>(s, shape), {a});
 }
 
-array reshape(const array& a, Shape shape, StreamOrDevice sd) {
+Shape Reshape::resolve(size_t size, Shape shape) {
   int infer = -1;
   size_t known = 1;
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -187,20 +188,24 @@ array reshape(const array& a, Shape shape, StreamOrDevice sd) {
     }
   }
   if (infer >= 0) {
-    if (known == 0 || a.size() % known != 0)
-      fail("reshape", "Cannot infer the shape of an array of size " + std::to_string(a.size()) +
+    if (known == 0 || size % known != 0)
+      fail("reshape", "Cannot infer the shape of an array of size " + std::to_string(size) +
                           " into shape " + shape_str(shape) + ".");
-    size_t d = a.size() / known;
+    size_t d = size / known;
     if (d > size_t(INT32_MAX)) fail("reshape", "Inferred dimension is too large.");
     shape[infer] = int32_t(d);
     known *= d;
   }
-  if (known != a.size())
-    fail("reshape", "Cannot reshape array of size " + std::to_string(a.size()) +
-                        " into shape " + shape_str(shape) + ".");
-  if (shape == a.shape()) return a;
+  if (known != size)
+    fail("reshape", "Cannot reshape array of size " + std::to_string(size) + " into shape " +
+                        shape_str(shape) + ".");
+  return shape;
+}
+
+array reshape(const array& a, Shape shape, StreamOrDevice sd) {
+  Shape out = Reshape::resolve(a.size(), shape);
+  if (out == a.shape()) return a;
   Stream s = to_stream(sd);
-  Shape out = shape;
   return array(std::move(out), a.dtype(), std::make_shared<Reshape>(s, std::move(shape)), {a});
 }
 
@@ -211,12 +216,9 @@ array flatten(const array& a, int start_axis, int end_axis, StreamOrDevice s) {
   int end = norm_axis("flatten", end_axis, nd);
   if (start > end)
     fail("flatten", "start_axis must be less than or equal to end_axis.");
-  Shape shape(a.shape().begin(), a.shape().begin() + start);
-  int64_t merged = 1;
-  for (int i = start; i <= end; ++i) merged *= a.shape()[i];
-  shape.push_back(int32_t(merged));
-  shape.insert(shape.end(), a.shape().begin() + end + 1, a.shape().end());
-  return reshape(a, std::move(shape), s);
+  if (start == end) return a;
+  Shape out = Flatten::output_shape(a.shape(), start, end);
+  return array(std::move(out), a.dtype(), std::make_shared<Flatten>(to_stream(s), start, end), {a});
 }
 
 array squeeze(const array& a, const std::vector<int>& axes, StreamOrDevice s) {

@@ -397,9 +397,7 @@ array contiguous(const array& a, bool allow_col_major, StreamOrDevice sd) {
   return array(a.shape(), a.dtype(), std::make_shared<Contiguous>(s, allow_col_major), {a});
 }
 
-array unflatten(const array& a, int axis, Shape shape, StreamOrDevice s) {
-  if (shape.empty()) fail("unflatten", "Shape to unflatten to cannot be empty.");
-  int ax = norm_axis("unflatten", axis, a.ndim());
+Shape Unflatten::output_shape(const Shape& in, int ax, Shape shape, int axis) {
   int infer = -1;
   int64_t size = 1;
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -412,20 +410,39 @@ array unflatten(const array& a, int axis, Shape shape, StreamOrDevice s) {
       if (size > INT32_MAX) size = INT64_MAX / 2;  // cannot match: reported below
     }
   }
-  int64_t n = a.shape()[ax];
+  int64_t n = in[size_t(ax)];
+  const std::string asked = shape_str(shape);  // as the caller wrote it, -1 included
   if (infer >= 0) {
-    if (size == 0) fail("unflatten", "Cannot infer a dimension next to a zero dimension in shape " + shape_str(shape) + ".");
+    if (size == 0) fail("unflatten", "Cannot infer a dimension next to a zero dimension in shape " + asked + ".");
     shape[infer] = int32_t(n / size);
     size *= shape[infer];
   }
   if (size != n)
     fail("unflatten", "Cannot unflatten axis " + std::to_string(axis) + " with size " +
-                          std::to_string(n) + " into shape " + shape_str(shape) + ".");
-  if (shape.size() == 1) return a;
-  Shape out(a.shape().begin(), a.shape().begin() + ax);
+                          std::to_string(n) + " into shape " + asked + ".");
+  Shape out(in.begin(), in.begin() + ax);
   out.insert(out.end(), shape.begin(), shape.end());
-  out.insert(out.end(), a.shape().begin() + ax + 1, a.shape().end());
-  return reshape(a, std::move(out), s);
+  out.insert(out.end(), in.begin() + ax + 1, in.end());
+  return out;
+}
+
+array unflatten(const array& a, int axis, Shape shape, StreamOrDevice s) {
+  if (shape.empty()) fail("unflatten", "Shape to unflatten to cannot be empty.");
+  int ax = norm_axis("unflatten", axis, a.ndim());
+  Shape out = Unflatten::output_shape(a.shape(), ax, shape, axis);
+  if (shape.size() == 1) return a;
+  return array(std::move(out), a.dtype(), std::make_shared<Unflatten>(to_stream(s), ax, std::move(shape)),
+               {a});
+}
+
+Shape Flatten::output_shape(const Shape& in, int start, int end) {
+  Shape out(in.begin(), in.begin() + start);
+  int64_t merged = 1;
+  for (int i = start; i <= end; ++i) merged *= in[size_t(i)];
+  if (merged > INT32_MAX) fail("flatten", "The flattened dimension is too large.");
+  out.push_back(int32_t(merged));
+  out.insert(out.end(), in.begin() + end + 1, in.end());
+  return out;
 }
 
 Shape broadcast_shapes(const std::vector<Shape>& shapes) {

@@ -265,12 +265,18 @@ class Broadcast : public UnaryPrimitive {
   Shape shape_;
 };
 
+// The input read in row order as `shape`, which keeps the caller's -1 (if any): shapeless
+// compile and import infer that dim again from new inputs, as MLX does.
 class Reshape : public UnaryPrimitive {
  public:
   Reshape(Stream s, Shape shape) : UnaryPrimitive(s), shape_(std::move(shape)) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
   MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Reshape"; }
+  const Shape& shape() const { return shape_; }
+  // `shape` with its -1 resolved for `size` elements; MLX's [reshape] errors when it cannot.
+  static Shape resolve(size_t size, Shape shape);
   MLX_DEFINE_STATE
   bool is_equivalent(const Primitive& o) const override {
     auto* p = dynamic_cast<const Reshape*>(&o);

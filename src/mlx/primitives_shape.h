@@ -1,5 +1,6 @@
-// Primitives of ops_shape.cpp; their CPU kernels are in backend/cpu/shape.cpp. All of them
-// move data without looking at it, so every dtype passes through bit for bit.
+// Primitives of ops_shape.cpp; their CPU kernels are in backend/cpu/shape.cpp (Flatten and
+// Unflatten share Reshape's, in primitives_cpu.cpp). All of them move data without looking at
+// it, so every dtype passes through bit for bit.
 #pragma once
 
 #include <string>
@@ -132,6 +133,50 @@ class Contiguous : public UnaryPrimitive {
 
  private:
   bool allow_col_;
+};
+
+// Dims start..end (normalised, start < end) merged into one: a reshape whose output follows
+// any input shape, so shapeless compile and import can replay it (MLX's Flatten).
+class Flatten : public UnaryPrimitive {
+ public:
+  Flatten(Stream s, int start, int end) : UnaryPrimitive(s), start_(start), end_(end) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
+  const char* name() const override { return "Flatten"; }
+  MLX_DEFINE_STATE
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const Flatten*>(&o);
+    return p && p->start_ == start_ && p->end_ == end_;
+  }
+  static Shape output_shape(const Shape& in, int start, int end);
+
+ private:
+  int start_, end_;
+};
+
+// Dim `axis` (normalised) split into `shape`, which keeps the caller's -1 (if any) so that a
+// shapeless replay infers it again from the new size of that dim (MLX's Unflatten).
+class Unflatten : public UnaryPrimitive {
+ public:
+  Unflatten(Stream s, int axis, Shape shape)
+      : UnaryPrimitive(s), axis_(axis), shape_(std::move(shape)) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_OUTPUT_SHAPES
+  const char* name() const override { return "Unflatten"; }
+  MLX_DEFINE_STATE
+  bool is_equivalent(const Primitive& o) const override {
+    auto* p = dynamic_cast<const Unflatten*>(&o);
+    return p && p->axis_ == axis_ && p->shape_ == shape_;
+  }
+  // The output shape for an input of shape `in`, with MLX's [unflatten] errors; `shown_axis`
+  // is the axis as the caller wrote it, for the messages.
+  static Shape output_shape(const Shape& in, int axis, Shape shape, int shown_axis);
+
+ private:
+  int axis_;
+  Shape shape_;
 };
 
 }  // namespace mlx::core

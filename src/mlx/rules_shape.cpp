@@ -385,4 +385,50 @@ std::vector<Shape> Contiguous::output_shapes(const std::vector<array>& inputs) {
   return {inputs[0].shape()};
 }
 
+// ---- Reshape, Flatten, Unflatten: shapes that new inputs can follow -------------------------
+
+std::vector<Shape> Reshape::output_shapes(const std::vector<array>& inputs) {
+  return {resolve(inputs[0].size(), shape_)};
+}
+
+std::vector<array> Flatten::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                                const std::vector<int>&, const std::vector<array>&) {
+  return {reshape(cotangents[0], primals[0].shape(), stream())};
+}
+
+std::vector<array> Flatten::jvp(const std::vector<array>&, const std::vector<array>& tangents,
+                                const std::vector<int>&) {
+  return {flatten(tangents[0], start_, end_, stream())};
+}
+
+Batched Flatten::vmap(const std::vector<array>& inputs, const std::vector<int>& axes) {
+  if (axes[0] < 0) return {{flatten(inputs[0], start_, end_, stream())}, {-1}};
+  array in = to_front(inputs[0], axes[0], stream());
+  return {{flatten(in, start_ + 1, end_ + 1, stream())}, {0}};
+}
+
+std::vector<Shape> Flatten::output_shapes(const std::vector<array>& inputs) {
+  return {output_shape(inputs[0].shape(), start_, end_)};
+}
+
+std::vector<array> Unflatten::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                                  const std::vector<int>&, const std::vector<array>&) {
+  return {reshape(cotangents[0], primals[0].shape(), stream())};
+}
+
+std::vector<array> Unflatten::jvp(const std::vector<array>&, const std::vector<array>& tangents,
+                                  const std::vector<int>&) {
+  return {unflatten(tangents[0], axis_, shape_, stream())};
+}
+
+Batched Unflatten::vmap(const std::vector<array>& inputs, const std::vector<int>& axes) {
+  if (axes[0] < 0) return {{unflatten(inputs[0], axis_, shape_, stream())}, {-1}};
+  array in = to_front(inputs[0], axes[0], stream());
+  return {{unflatten(in, axis_ + 1, shape_, stream())}, {0}};
+}
+
+std::vector<Shape> Unflatten::output_shapes(const std::vector<array>& inputs) {
+  return {output_shape(inputs[0].shape(), axis_, shape_, axis_)};
+}
+
 }  // namespace mlx::core

@@ -331,7 +331,48 @@ test('errors inside and around compiled functions', () => {
   // Shapeless compile of something whose shape cannot follow (a reshape to a fixed shape).
   const g = mx.compile((x) => mx.reshape(x, [2, 2]), { shapeless: true });
   assert.deepEqual(g(mx.array([1, 2, 3, 4])).tolist(), [[1, 2], [3, 4]]);
-  throwsWith(() => g(mx.array([1, 2, 3, 4, 5, 6])), Error, /\[Primitive::output_shapes\] Reshape cannot infer output shapes\./);
+  throwsWith(() => g(mx.array([1, 2, 3, 4, 5, 6])), Error, /^\[reshape\] Cannot reshape array of size 6 into shape \(2,2\)\.$/);
+});
+
+test('shapeless compile: reshape infers its -1 again, flatten and unflatten follow new shapes', () => {
+  let traces = 0;
+  // MLX's documented example: the fixed first dim stays, so a new size that does not fit fails.
+  const r = mx.compile((x) => { traces++; return mx.reshape(x, [x.shape[0] * x.shape[1], -1]); }, { shapeless: true });
+  const a = mx.reshape(mx.arange(24, { dtype: mx.float32 }), [2, 3, 4]);
+  assert.deepEqual(r(a).shape, [6, 4]);
+  assert.deepEqual(r(mx.zeros([3, 2, 8])).shape, [6, 8]);
+  throwsWith(() => r(mx.zeros([5, 5, 3])), Error, /^\[reshape\] Cannot infer the shape of an array of size 75 into shape \(6,-1\)\.$/);
+  assert.equal(traces, 1);
+  // ...and flatten, MLX's advice for that case, follows any shape.
+  traces = 0;
+  const f = mx.compile((x) => { traces++; return mx.flatten(mx.exp(x), 0, 1); }, { shapeless: true });
+  for (const sh of [[2, 3, 4], [5, 5, 3], [1, 7, 2]]) {
+    const x = mx.random.normal(sh);
+    const got = f(x);
+    assert.deepEqual(got.shape, [sh[0] * sh[1], sh[2]]);
+    assertSame(got, mx.reshape(mx.exp(x), [sh[0] * sh[1], sh[2]]), `flatten ${sh}`, 0);
+  }
+  assert.equal(traces, 1);
+  // unflatten keeps its -1 and infers it from the new size of its axis; other dims are free.
+  const u = mx.compile((x) => mx.multiply(mx.unflatten(x, 1, [2, -1]), 2), { shapeless: true });
+  const x1 = mx.reshape(mx.arange(24, { dtype: mx.float32 }), [3, 8]);
+  assert.deepEqual(u(x1).tolist(), mx.multiply(mx.reshape(x1, [3, 2, 4]), 2).tolist());
+  const x2 = mx.reshape(mx.arange(60, { dtype: mx.float32 }), [5, 12]);
+  assert.deepEqual(u(x2).tolist(), mx.multiply(mx.reshape(x2, [5, 2, 6]), 2).tolist());
+  throwsWith(() => u(mx.zeros([5, 7])), Error, /^\[unflatten\] Cannot unflatten axis 1 with size 7 into shape \(2,-1\)\.$/);
+  // A reshape to (-1, 4) takes any size that 4 divides, of any rank.
+  const m = mx.compile((x) => mx.reshape(x, [-1, 4]), { shapeless: true });
+  assert.deepEqual(m(mx.zeros([2, 4])).shape, [2, 4]);
+  assert.deepEqual(m(mx.zeros([3, 4])).shape, [3, 4]);
+  // Gradients and vmap go through the new primitives.
+  const gf = mx.grad((x) => mx.sum(mx.square(mx.flatten(x, 1, 2))))(a);
+  assert.deepEqual(gf.tolist(), mx.multiply(a, 2).tolist());
+  const gu = mx.grad((x) => mx.sum(mx.multiply(mx.unflatten(x, 0, [2, -1]), mx.array([[1], [2]]))))(mx.zeros([6]));
+  assert.deepEqual(gu.tolist(), [1, 1, 1, 2, 2, 2]);
+  const vu = mx.vmap((x) => mx.unflatten(x, 0, [2, -1]), { in_axes: 1 })(mx.reshape(mx.arange(18), [6, 3]));
+  assert.deepEqual(vu.tolist(), mx.transpose(mx.reshape(mx.arange(18), [2, 3, 3]), [2, 0, 1]).tolist());
+  const vf = mx.vmap((x) => mx.flatten(x), { in_axes: 2 })(mx.reshape(mx.arange(24), [2, 3, 4]));
+  assert.deepEqual(vf.tolist(), mx.reshape(mx.transpose(mx.reshape(mx.arange(24), [2, 3, 4]), [2, 0, 1]), [4, 6]).tolist());
 });
 
 test('compiled functions do not leak arrays or cache entries', () => {

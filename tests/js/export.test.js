@@ -273,6 +273,20 @@ test('shapeless: one trace follows new shapes; ranks and dtypes must still match
     want.forEach((v, i) => assertSame(got[i], v, `shapeless t=${t} output ${i}`));
   }
   throwsWith(() => g(rand([4, E]), rand([E])), Error, /No imported function found/);
+
+  // Reshape with -1, flatten and unflatten follow new shapes, as in shapeless compile.
+  const file3 = tmp();
+  const fr = (x) => [mx.unflatten(mx.flatten(x, 1, 2), 1, [-1, 2]), mx.reshape(x, [x.shape[0], -1])];
+  mx.export_function(file3, fr, rand([2, 3, 4]), { shapeless: true });
+  const h = mx.import_function(file3);
+  for (const sh of [[2, 3, 4], [4, 5, 2], [1, 1, 6]]) {
+    const x = rand(sh);
+    const got = h(x);
+    assert.deepEqual(got[0].shape, [sh[0], (sh[1] * sh[2]) / 2, 2]);
+    assertSame(got[0], mx.reshape(x, [sh[0], -1, 2]), `flatten/unflatten ${sh}`, 0);
+    assert.deepEqual(got[1].shape, [2, (sh[0] * sh[1] * sh[2]) / 2], 'the traced first dim (2) stays fixed');
+  }
+  throwsWith(() => h(rand([3, 1, 3])), Error, /\[unflatten\] Cannot unflatten axis 1 with size 3 into shape \(-1,2\)/);
 });
 
 test('keyword inputs: MLX forms, ordering and mismatches', () => {

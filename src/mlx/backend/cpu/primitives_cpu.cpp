@@ -4,6 +4,7 @@
 
 #include "../../pool.h"
 #include "../../primitives.h"
+#include "../../primitives_shape.h"
 #include "kernels.h"
 #include "layout.h"
 #include "strided.h"
@@ -211,8 +212,8 @@ void Broadcast::eval_cpu(const std::vector<array>& inputs, array& out) {
   out.copy_shared_buffer(in, strides, flags, in.data_size());
 }
 
-void Reshape::eval_cpu(const std::vector<array>& inputs, array& out) {
-  const array& in = inputs[0];
+// The input read in row order as out's shape: a view when it is row contiguous.
+static void reshape_eval(const array& in, array& out) {
   if (in.flags().row_contiguous) {
     auto strides = row_strides(out.shape());
     out.copy_shared_buffer(in, strides, layout_flags(out.shape(), strides, true), in.data_size());
@@ -232,6 +233,10 @@ void Reshape::eval_cpu(const std::vector<array>& inputs, array& out) {
     fn(src + off[0] * sz, dst + off[1] * sz, n, s[0]);
   });
 }
+
+void Reshape::eval_cpu(const std::vector<array>& inputs, array& out) { reshape_eval(inputs[0], out); }
+void Flatten::eval_cpu(const std::vector<array>& inputs, array& out) { reshape_eval(inputs[0], out); }
+void Unflatten::eval_cpu(const std::vector<array>& inputs, array& out) { reshape_eval(inputs[0], out); }
 
 void Transpose::eval_cpu(const std::vector<array>& inputs, array& out) {
   const array& in = inputs[0];
