@@ -1,5 +1,4 @@
 #include "ops.h"
-#include "ops_common.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "ops_common.h"
 #include "pool.h"
 #include "primitives.h"
 #include "primitives_shape.h"

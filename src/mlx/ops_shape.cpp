@@ -413,7 +413,9 @@ Shape Unflatten::output_shape(const Shape& in, int ax, Shape shape, int axis) {
   int64_t n = in[size_t(ax)];
   const std::string asked = shape_str(shape);  // as the caller wrote it, -1 included
   if (infer >= 0) {
-    if (size == 0) fail("unflatten", "Cannot infer a dimension next to a zero dimension in shape " + asked + ".");
+    if (size == 0)
+      fail("unflatten",
+           "Cannot infer a dimension next to a zero dimension in shape " + asked + ".");
     shape[infer] = int32_t(n / size);
     size *= shape[infer];
   }
@@ -431,8 +433,8 @@ array unflatten(const array& a, int axis, Shape shape, StreamOrDevice s) {
   int ax = norm_axis("unflatten", axis, a.ndim());
   Shape out = Unflatten::output_shape(a.shape(), ax, shape, axis);
   if (shape.size() == 1) return a;
-  return array(std::move(out), a.dtype(), std::make_shared<Unflatten>(to_stream(s), ax, std::move(shape)),
-               {a});
+  return array(std::move(out), a.dtype(),
+               std::make_shared<Unflatten>(to_stream(s), ax, std::move(shape)), {a});
 }
 
 Shape Flatten::output_shape(const Shape& in, int start, int end) {

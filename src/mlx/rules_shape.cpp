@@ -391,8 +391,9 @@ std::vector<Shape> Reshape::output_shapes(const std::vector<array>& inputs) {
   return {resolve(inputs[0].size(), shape_)};
 }
 
-std::vector<array> Flatten::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
-                                const std::vector<int>&, const std::vector<array>&) {
+std::vector<array> Flatten::vjp(const std::vector<array>& primals,
+                                const std::vector<array>& cotangents, const std::vector<int>&,
+                                const std::vector<array>&) {
   return {reshape(cotangents[0], primals[0].shape(), stream())};
 }
 
@@ -411,8 +412,9 @@ std::vector<Shape> Flatten::output_shapes(const std::vector<array>& inputs) {
   return {output_shape(inputs[0].shape(), start_, end_)};
 }
 
-std::vector<array> Unflatten::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
-                                  const std::vector<int>&, const std::vector<array>&) {
+std::vector<array> Unflatten::vjp(const std::vector<array>& primals,
+                                  const std::vector<array>& cotangents, const std::vector<int>&,
+                                  const std::vector<array>&) {
   return {reshape(cotangents[0], primals[0].shape(), stream())};
 }
 

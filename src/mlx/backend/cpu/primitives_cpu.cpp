@@ -234,9 +234,15 @@ static void reshape_eval(const array& in, array& out) {
   });
 }
 
-void Reshape::eval_cpu(const std::vector<array>& inputs, array& out) { reshape_eval(inputs[0], out); }
-void Flatten::eval_cpu(const std::vector<array>& inputs, array& out) { reshape_eval(inputs[0], out); }
-void Unflatten::eval_cpu(const std::vector<array>& inputs, array& out) { reshape_eval(inputs[0], out); }
+void Reshape::eval_cpu(const std::vector<array>& inputs, array& out) {
+  reshape_eval(inputs[0], out);
+}
+void Flatten::eval_cpu(const std::vector<array>& inputs, array& out) {
+  reshape_eval(inputs[0], out);
+}
+void Unflatten::eval_cpu(const std::vector<array>& inputs, array& out) {
+  reshape_eval(inputs[0], out);
+}
 
 void Transpose::eval_cpu(const std::vector<array>& inputs, array& out) {
   const array& in = inputs[0];
