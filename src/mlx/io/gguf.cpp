@@ -122,11 +122,6 @@ class Cursor {
   std::string buf_;
 };
 
-size_t value_size(uint32_t t) {
-  Dtype d;
-  return value_dtype(t, d) ? size_t(d.size()) : 0;
-}
-
 GGUFValue read_value(Cursor& c, uint32_t type, const std::string& key) {
   Dtype d;
   if (value_dtype(type, d)) {

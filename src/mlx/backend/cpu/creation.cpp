@@ -101,12 +101,12 @@ void fp8_encode(const float* x, uint8_t* y, size_t n) {
   for (; i + 4 <= n; i += 4) {
     v4f f;
     std::memcpy(&f, x + i, 16);
-    v4u bits = reinterpret_cast<v4u&>(f);
+    v4u bits = (v4u)f;  // GCC vector casts reinterpret the bits
     v4u sign = bits & 0x80000000u;
     bits ^= sign;
     v4u mask = v4u{} + kFp8DenormMask;
-    v4f sum = reinterpret_cast<v4f&>(bits) + reinterpret_cast<v4f&>(mask);
-    v4u low = reinterpret_cast<v4u&>(sum) - kFp8DenormMask;
+    v4f sum = (v4f)bits + (v4f)mask;
+    v4u low = (v4u)sum - kFp8DenormMask;
     v4u high = (bits + kFp8Rebias + ((bits >> 20) & 1u)) >> 20;
     v4u r = bits < (121u << 23) ? low : high;
     r = bits >= kFp8Max ? v4u{} + 0x7Eu : r;
