@@ -11,19 +11,23 @@ void Primitive::eval_gpu(const std::vector<array>&, std::vector<array>&) {
                            "backend.");
 }
 
+// MLX's messages for a transform a primitive has no rule for (Eig's vjp and jvp, as in MLX).
 std::vector<array> Primitive::vjp(const std::vector<array>&, const std::vector<array>&,
                                   const std::vector<int>&, const std::vector<array>&) {
-  throw std::invalid_argument(std::string("[") + name() + "] VJP is not implemented yet.");
+  throw std::invalid_argument(std::string("[Primitive::vjp] Not implemented for ") + name() +
+                              ".");
 }
 
 std::vector<array> Primitive::jvp(const std::vector<array>&, const std::vector<array>&,
                                   const std::vector<int>&) {
-  throw std::invalid_argument(std::string("[") + name() + "] JVP is not implemented yet.");
+  throw std::invalid_argument(std::string("[Primitive::jvp] Not implemented for ") + name() +
+                              ".");
 }
 
 std::pair<std::vector<array>, std::vector<int>> Primitive::vmap(const std::vector<array>&,
                                                                 const std::vector<int>&) {
-  throw std::invalid_argument(std::string("[") + name() + "] vmap is not implemented yet.");
+  throw std::invalid_argument(std::string("[Primitive::vmap] Not implemented for ") + name() +
+                              ".");
 }
 
 void Primitive::write_state(StateWriter&) const {

@@ -14,7 +14,7 @@ const assert = require('node:assert/strict');
 const mx = require('../../lib').core;
 const { throwsWith } = require('./helpers/check');
 
-const MISSING_RE = /\[(\w+)\] (VJP|JVP|vmap) is not implemented/;
+const MISSING_RE = /\[Primitive::(vjp|jvp|vmap)\] Not implemented for (\w+)\./;
 
 const { rand, fromF64, f64, checkDerivatives, checkVmap } = require('./helpers/gradcheck');
 
@@ -130,7 +130,7 @@ function runCase(name, fn) {
     fn();
   } catch (e) {
     const m = MISSING_RE.exec(e.message);
-    if (m) e.message = `${name}: the primitive ${m[1]} has no ${m[2]} rule (${e.message})`;
+    if (m) e.message = `${name}: the primitive ${m[2]} has no ${m[1]} rule (${e.message})`;
     throw e;
   }
 }
