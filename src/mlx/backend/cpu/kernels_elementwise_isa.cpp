@@ -85,12 +85,11 @@ VINL vf vexp_core(vf x, vf& y, vi& n) {
   vf fx = vround(x * 1.44269504088896341f);
   vf r = x - fx * 0.693359375f;
   r = r - fx * -2.12194440e-4f;
+  // P by Estrin's scheme: half the dependent steps of Horner's, which bound the speed here.
   vf z = r * r;
-  vf p = vf{} + 0.00138130621f;
-  p = p * r + 0.00836939458f;
-  p = p * r + 0.041668456f;
-  p = p * r + 0.166665152f;
-  p = p * r + 0.49999994f;
+  vf p01 = r * 0.166665152f + 0.49999994f;
+  vf p23 = r * 0.00836939458f + 0.041668456f;
+  vf p = (z * 0.00138130621f + p23) * z + p01;
   y = p * z + r + 1.f;
   n = __builtin_convertvector(fx, vi);
   return (vf)((vi)y + (n << 23));
