@@ -646,7 +646,7 @@ test('crafted files with valid checksums (changed axes, sizes, dtypes, reference
     mx.random.uniform(0, 1, [3], { key: k }), mx.pad(x, 1), mx.as_strided(x, [2, 2], [1, 2]), mx.fft.rfft(x),
     mx.fast.rms_norm(x, mx.ones([4]), 1e-5), mx.conv1d(mx.reshape(x, [1, 2, 4]), mx.ones([2, 1, 4])), x.get('::-1', 1),
     mx.take_along_axis(x, mx.zeros([2, 1], mx.int32), 1), mx.topk(x, 2, 1), mx.slice_update(x, mx.ones([1, 4]), mx.array([1]), [0]),
-    mx.mean(x), x.at(i).add(1)],
+    mx.mean(x), x.at(i).add(1), mx.unflatten(mx.flatten(x), 0, [2, -1]), mx.reshape(x, [-1, 2])],
   rand([2, 4]), mx.array([1, 0, 1]));
   const good = fs.readFileSync(file);
   const f0 = decodeFile(good);
