@@ -21,19 +21,29 @@ constexpr size_t kTile = 2048;         // elements per tile
 constexpr size_t kSlotBytes = kTile * 8;  // the widest element (float64, complex64)
 
 // Element strides of `a` read as an array of `shape` (numpy broadcasting: missing or size-1
-// dims repeat).
-Strides broadcast_strides(const array& a, const Shape& shape) {
-  Strides s(shape.size(), 0);
+// dims repeat), written to s[0 .. shape.size()).
+void broadcast_strides(const array& a, const Shape& shape, int64_t* s) {
+  std::fill(s, s + shape.size(), 0);
   int off = int(shape.size()) - a.ndim();
   for (int d = 0; d < a.ndim(); ++d)
     if (a.shape(d) != 1) s[d + off] = a.strides()[d];
-  return s;
 }
 
 struct Kernel {
   FusedNode::Kind kind;
   const void* fn;
   int elem_in, elem_out;  // bytes
+};
+
+// Per-call tables, kept per thread so that a call on small arrays allocates nothing here
+// (two dozen mallocs were a quarter of a compiled call's cost).
+struct Workspace {
+  std::vector<Kernel> ks;
+  std::vector<int64_t> full, st;  // operand-major: [operand][dim]
+  std::vector<int32_t> dims;
+  std::vector<const char*> in_ptr;
+  std::vector<int64_t> in_sz;
+  std::vector<char*> out_ptr;
 };
 
 }  // namespace
@@ -80,7 +90,9 @@ void Compiled::eval_cpu(const std::vector<array>& inputs, std::vector<array>& ou
   if (total == 0) return;
 
   const auto& K = cpu::kernels();
-  std::vector<Kernel> ks(nodes_.size());
+  thread_local Workspace ws;
+  auto& ks = ws.ks;
+  ks.resize(nodes_.size());
   for (size_t k = 0; k < nodes_.size(); ++k) {
     const FusedNode& f = nodes_[k];
     int in = f.in_dtype.index();
@@ -104,39 +116,48 @@ void Compiled::eval_cpu(const std::vector<array>& inputs, std::vector<array>& ou
   // Strides of every operand (inputs, then outputs) over the output shape, with dims merged
   // where all operands allow it and size-1 dims dropped.
   size_t nin = inputs.size(), nops = nin + outputs.size();
-  std::vector<Strides> full(nops);
-  for (size_t i = 0; i < nin; ++i) full[i] = broadcast_strides(inputs[i], shape);
-  for (size_t o = 0; o < outputs.size(); ++o) full[nin + o] = outputs[o].strides();
-  Shape dims;
-  std::vector<Strides> st(nops);
-  for (size_t d = 0; d < shape.size(); ++d) {
+  const size_t rank = shape.size(), width = std::max<size_t>(rank, 1);
+  auto& full = ws.full;
+  full.resize(nops * width);
+  for (size_t i = 0; i < nin; ++i) broadcast_strides(inputs[i], shape, &full[i * width]);
+  for (size_t o = 0; o < outputs.size(); ++o)
+    std::copy(outputs[o].strides().begin(), outputs[o].strides().end(), &full[(nin + o) * width]);
+  // st[k * width + j]: operand k's stride along merged dim j.
+  auto& dims = ws.dims;
+  auto& st = ws.st;
+  dims.clear();
+  st.assign(nops * width, 0);
+  for (size_t d = 0; d < rank; ++d) {
     if (shape[d] == 1) continue;
     bool merge = !dims.empty();
-    for (size_t k = 0; k < nops && merge; ++k) merge = st[k].back() == full[k][d] * shape[d];
+    size_t j = dims.size();
+    for (size_t k = 0; k < nops && merge; ++k)
+      merge = st[k * width + j - 1] == full[k * width + d] * shape[d];
     if (merge) {
       dims.back() *= shape[d];
-      for (size_t k = 0; k < nops; ++k) st[k].back() = full[k][d];
+      for (size_t k = 0; k < nops; ++k) st[k * width + j - 1] = full[k * width + d];
     } else {
       dims.push_back(shape[d]);
-      for (size_t k = 0; k < nops; ++k) st[k].push_back(full[k][d]);
+      for (size_t k = 0; k < nops; ++k) st[k * width + j] = full[k * width + d];
     }
   }
-  if (dims.empty()) {
-    dims.push_back(1);
-    for (auto& s : st) s.push_back(0);
-  }
+  if (dims.empty()) dims.push_back(1);  // strides stay 0
   const int nd = int(dims.size());
   const size_t inner = size_t(dims.back());
   const size_t tiles_per_row = (inner + kTile - 1) / kTile;
   size_t rows = total / inner;
+  auto st_at = [&](size_t k, int j) { return st[k * width + size_t(j)]; };
 
-  std::vector<const char*> in_ptr(nin);
-  std::vector<int64_t> in_sz(nin);
+  auto& in_ptr = ws.in_ptr;
+  auto& in_sz = ws.in_sz;
+  in_ptr.resize(nin);
+  in_sz.resize(nin);
   for (size_t i = 0; i < nin; ++i) {
     in_ptr[i] = inputs[i].data<char>();
     in_sz[i] = int64_t(inputs[i].itemsize());
   }
-  std::vector<char*> out_ptr(outputs.size());
+  auto& out_ptr = ws.out_ptr;
+  out_ptr.resize(outputs.size());
   for (size_t o = 0; o < outputs.size(); ++o) out_ptr[o] = outputs[o].data<char>();
   // Outputs larger than the caches go through a scratch tile and a streaming copy.
   size_t out_bytes = 0;
@@ -150,8 +171,10 @@ void Compiled::eval_cpu(const std::vector<array>& inputs, std::vector<array>& ou
     size_t need = size_t(std::max(nslots, 1)) * kSlotBytes + 64;
     if (scratch_buf.size() < need) scratch_buf.resize(need);
     char* scratch = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(scratch_buf.data()) + 63) & ~uintptr_t(63));
-    std::vector<int64_t> off(nops);
-    std::vector<const char*> ptr(nodes_.size());
+    thread_local std::vector<int64_t> off;
+    thread_local std::vector<const char*> ptr;
+    off.resize(nops);
+    ptr.resize(nodes_.size());
     for (size_t t = t0; t < t1; ++t) {
       size_t row = t / tiles_per_row;
       size_t e0 = (t % tiles_per_row) * kTile;
@@ -162,7 +185,7 @@ void Compiled::eval_cpu(const std::vector<array>& inputs, std::vector<array>& ou
       for (int d = nd - 2; d >= 0; --d) {
         int64_t idx = int64_t(r % size_t(dims[d]));
         r /= size_t(dims[d]);
-        for (size_t k = 0; k < nops; ++k) off[k] += idx * st[k][d];
+        for (size_t k = 0; k < nops; ++k) off[k] += idx * st_at(k, d);
       }
       auto operand = [&](int32_t a, int64_t& stride) -> const char* {
         if (a >= 0) {
@@ -170,7 +193,7 @@ void Compiled::eval_cpu(const std::vector<array>& inputs, std::vector<array>& ou
           return ptr[a];
         }
         size_t i = size_t(-1 - a);
-        stride = st[i].back();
+        stride = st[i * width + size_t(nd - 1)];
         return in_ptr[i] + (off[i] + int64_t(e0) * stride) * in_sz[i];
       };
       for (size_t k = 0; k < nodes_.size(); ++k) {
