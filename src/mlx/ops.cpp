@@ -204,18 +204,20 @@ Shape Reshape::resolve(size_t size, Shape shape) {
 
 array reshape(const array& a, Shape shape, StreamOrDevice sd) {
   Shape out = Reshape::resolve(a.size(), shape);
-  if (out == a.shape()) return a;
+  // As MLX: a shape written with -1 always makes a node, so shapeless replays infer it again.
+  if (shape == a.shape()) return a;
   Stream s = to_stream(sd);
   return array(std::move(out), a.dtype(), std::make_shared<Reshape>(s, std::move(shape)), {a});
 }
 
 array flatten(const array& a, int start_axis, int end_axis, StreamOrDevice s) {
+  // As MLX: negative axes count from the end, then both are clamped to the dims (so end_axis
+  // may run past the last dim); an axis still outside them ends up with end < start.
   int nd = a.ndim();
+  int start = std::max(0, start_axis + (start_axis < 0 ? nd : 0));
+  int end = std::min(nd - 1, end_axis + (end_axis < 0 ? nd : 0));
   if (nd == 0) return reshape(a, {1}, s);
-  int start = norm_axis("flatten", start_axis, nd);
-  int end = norm_axis("flatten", end_axis, nd);
-  if (start > end)
-    fail("flatten", "start_axis must be less than or equal to end_axis.");
+  if (end < start) fail("flatten", "start_axis must be less than or equal to end_axis.");
   if (start == end) return a;
   Shape out = Flatten::output_shape(a.shape(), start, end);
   return array(std::move(out), a.dtype(), std::make_shared<Flatten>(to_stream(s), start, end), {a});

@@ -406,8 +406,9 @@ Shape Unflatten::output_shape(const Shape& in, int ax, Shape shape, int axis) {
       infer = int(i);
     } else {
       if (shape[i] < 0) fail("unflatten", "Invalid dimension " + std::to_string(shape[i]) + " in shape " + shape_str(shape) + ".");
-      size *= shape[i];
-      if (size > INT32_MAX) size = INT64_MAX / 2;  // cannot match: reported below
+      // Past INT32_MAX no dim can match: stop multiplying (no overflow), reported below.
+      if (size <= INT32_MAX) size *= shape[i];
+      if (size > INT32_MAX) size = int64_t(INT32_MAX) + 1;
     }
   }
   int64_t n = in[size_t(ax)];

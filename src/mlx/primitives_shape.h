@@ -156,7 +156,8 @@ class Flatten : public UnaryPrimitive {
 };
 
 // Dim `axis` (normalised) split into `shape`, which keeps the caller's -1 (if any) so that a
-// shapeless replay infers it again from the new size of that dim (MLX's Unflatten).
+// shapeless replay infers it again from the new size of that dim. (MLX's Unflatten stores the
+// resolved size, and a replay on a new size keeps the traced shape.)
 class Unflatten : public UnaryPrimitive {
  public:
   Unflatten(Stream s, int axis, Shape shape)

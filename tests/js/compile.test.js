@@ -361,9 +361,12 @@ test('shapeless compile: reshape infers its -1 again, flatten and unflatten foll
   assert.deepEqual(u(x2).tolist(), mx.multiply(mx.reshape(x2, [5, 2, 6]), 2).tolist());
   throwsWith(() => u(mx.zeros([5, 7])), Error, /^\[unflatten\] Cannot unflatten axis 1 with size 7 into shape \(2,-1\)\.$/);
   // A reshape to (-1, 4) takes any size that 4 divides, of any rank.
+  // Traced where the -1 resolves to the input's own shape: the node is still there (as in MLX).
   const m = mx.compile((x) => mx.reshape(x, [-1, 4]), { shapeless: true });
   assert.deepEqual(m(mx.zeros([2, 4])).shape, [2, 4]);
   assert.deepEqual(m(mx.zeros([3, 4])).shape, [3, 4]);
+  assert.deepEqual(m(mx.zeros([8, 1])).shape, [2, 4]);
+  assert.deepEqual(m(mx.reshape(mx.arange(12, { dtype: mx.float32 }), [6, 2])).tolist(), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]);
   // Gradients and vmap go through the new primitives.
   const gf = mx.grad((x) => mx.sum(mx.square(mx.flatten(x, 1, 2))))(a);
   assert.deepEqual(gf.tolist(), mx.multiply(a, 2).tolist());
