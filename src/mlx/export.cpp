@@ -72,6 +72,24 @@ struct TraceRec {
   size_t num_inputs() const { return args.size() + kwargs.size(); }
 };
 
+// A trace takes these inputs: same count, names and dtypes, and same shapes (ranks when
+// shapeless). Picks the trace of an imported call; an export refuses a second such trace.
+bool trace_takes(const TraceRec& t, bool shapeless, const Args& args, const Kwargs& kwargs) {
+  if (t.args.size() != args.size() || t.kwargs.size() != kwargs.size()) return false;
+  auto match = [&](const Spec& s, const array& a) {
+    return s.dtype == a.dtype() &&
+           (shapeless ? s.shape.size() == size_t(a.ndim()) : s.shape == a.shape());
+  };
+  for (size_t i = 0; i < args.size(); ++i)
+    if (!match(t.args[i], args[i])) return false;
+  size_t k = 0;
+  for (auto& [name, a] : kwargs) {
+    if (t.kwargs[k].first != name || !match(t.kwargs[k].second, a)) return false;
+    ++k;
+  }
+  return true;
+}
+
 std::string shape_text(const Shape& s) {
   std::string t = "(";
   for (size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
@@ -585,20 +603,7 @@ void FunctionExporter::operator()(const ExportFn& fun, const Args& args, const K
   // A trace whose inputs match an earlier one (its shapes, or ranks when shapeless) would
   // never be picked on import: MLX refuses it too.
   for (auto& t : m.traces) {
-    if (t.args.size() != args.size() || t.kwargs.size() != kwargs.size()) continue;
-    bool same = true;
-    auto match = [&](const Spec& s, const array& a) {
-      return s.dtype == a.dtype() &&
-             (m.shapeless ? s.shape.size() == size_t(a.ndim()) : s.shape == a.shape());
-    };
-    for (size_t i = 0; i < args.size() && same; ++i) same = match(t.args[i], args[i]);
-    size_t k = 0;
-    for (auto& [name, a] : kwargs) {
-      if (!same) break;
-      same = t.kwargs[k].first == name && match(t.kwargs[k].second, a);
-      ++k;
-    }
-    if (same) throw std::invalid_argument(
+    if (trace_takes(t, m.shapeless, args, kwargs)) throw std::invalid_argument(
           "[export_function] Attempting to export a function twice with the same signature is not allowed.");
   }
   ConstTable local;
@@ -725,23 +730,9 @@ std::string signature_text(size_t na, const std::vector<std::pair<std::string, c
 
 std::vector<array> ImportedFunction::operator()(const Args& args, const Kwargs& kwargs) const {
   const Impl& f = *impl_;
-  auto matches = [&](const Spec& s, const array& a) {
-    return s.dtype == a.dtype() &&
-           (f.shapeless ? s.shape.size() == size_t(a.ndim()) : s.shape == a.shape());
-  };
   const ImportedTrace* pick = nullptr;
   for (auto& t : f.traces) {
-    const TraceRec& r = t.rec;
-    if (r.args.size() != args.size() || r.kwargs.size() != kwargs.size()) continue;
-    bool ok = true;
-    for (size_t i = 0; i < args.size() && ok; ++i) ok = matches(r.args[i], args[i]);
-    size_t k = 0;
-    for (auto& [name, a] : kwargs) {
-      if (!ok) break;
-      ok = r.kwargs[k].first == name && matches(r.kwargs[k].second, a);
-      ++k;
-    }
-    if (ok) {
+    if (trace_takes(t.rec, f.shapeless, args, kwargs)) {
       pick = &t;
       break;
     }

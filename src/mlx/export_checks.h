@@ -3,6 +3,8 @@
 // is refused before anything runs (StateReader::fail names the primitive).
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,21 @@
 #include "export_state.h"
 
 namespace mlx::core::detail {
+
+using Make = std::function<std::shared_ptr<Primitive>(Stream, StateReader&, const NodeIO&)>;
+
+// Registers the reader of primitive `name`: min_in..max_in inputs and min_out..max_out outputs
+// (max -1: any number).
+inline void reg(const std::string& name, int min_in, int max_in, Make make, int min_out = 1,
+                int max_out = 1) {
+  PrimitiveReader r;
+  r.min_inputs = min_in;
+  r.max_inputs = max_in;
+  r.min_outputs = min_out;
+  r.max_outputs = max_out;
+  r.make = std::move(make);
+  register_reader(name, std::move(r));
+}
 
 inline void same_shapes(StateReader& r, const NodeIO& io) {
   for (auto& sh : io.in_shapes)

@@ -67,19 +67,6 @@ void ensure_registered() {
   register_ext_readers();
 }
 
-using Make = std::function<std::shared_ptr<Primitive>(Stream, StateReader&, const NodeIO&)>;
-
-void reg(const std::string& name, int min_in, int max_in, Make make, int min_out = 1,
-         int max_out = 1) {
-  PrimitiveReader r;
-  r.min_inputs = min_in;
-  r.max_inputs = max_in;
-  r.min_outputs = min_out;
-  r.max_outputs = max_out;
-  r.make = std::move(make);
-  register_reader(name, std::move(r));
-}
-
 // A primitive without parameters; `check` validates the node's inputs and outputs.
 template <typename P>
 void reg_plain(const std::string& name, int min_in, int max_in, void (*check)(StateReader&, const NodeIO&),

@@ -59,19 +59,6 @@ namespace detail {
 
 namespace {
 
-using Make = std::function<std::shared_ptr<Primitive>(Stream, StateReader&, const NodeIO&)>;
-
-void reg(const std::string& name, int min_in, int max_in, Make make, int min_out = 1,
-         int max_out = 1) {
-  PrimitiveReader r;
-  r.min_inputs = min_in;
-  r.max_inputs = max_in;
-  r.min_outputs = min_out;
-  r.max_outputs = max_out;
-  r.make = std::move(make);
-  register_reader(name, std::move(r));
-}
-
 // The primitives keep the op name as a pointer to a literal: a file's name maps onto the
 // same literals (an unknown one onto "linalg").
 const char* linalg_op(StateReader& r) {

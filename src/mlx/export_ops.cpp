@@ -64,23 +64,6 @@ namespace detail {
 
 namespace {
 
-using Make = std::function<std::shared_ptr<Primitive>(Stream, StateReader&, const NodeIO&)>;
-
-void reg(const std::string& name, int min_in, int max_in, Make make) {
-  PrimitiveReader r;
-  r.min_inputs = min_in;
-  r.max_inputs = max_in;
-  r.make = std::move(make);
-  register_reader(name, std::move(r));
-}
-
-// Non-negative integers (axes that the ops normalise before building the node).
-std::vector<int> axes(StateReader& r) {
-  auto v = r.ints();
-  for (int a : v)
-    if (a < 0) r.fail("an axis is negative");
-  return v;
-}
 Shape sizes(StateReader& r) {
   auto v = r.ints();
   for (int a : v)

@@ -10,6 +10,8 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -39,8 +41,10 @@ class StateWriter {
   const std::vector<StateValue>& values() const { return values_; }
 
  private:
-  StateWriter& put(StateValue v) {
-    values_.push_back(std::move(v));
+  // Constructed in place: moving a temporary variant in trips GCC 12's -Wmaybe-uninitialized.
+  template <typename T>
+  StateWriter& put(T&& v) {
+    values_.emplace_back(std::in_place_type<std::decay_t<T>>, std::forward<T>(v));
     return *this;
   }
   std::vector<StateValue> values_;
