@@ -74,6 +74,32 @@ std::vector<array> scale_bias_grads(const std::vector<int>& which, int bias_arg,
   return out;
 }
 
+// The jvp of a quantized product (QuantizedMatmul, GatherQMM), linear in x (argument 0) and,
+// in affine mode, in the scales (2) and biases (3): each tangent runs through `product` in its
+// argument's place, with zeros for the other of scales and biases; the results add up.
+template <typename F>
+array qmm_jvp(const char* where, const std::vector<array>& primals,
+              const std::vector<array>& tangents, const std::vector<int>& argnums, bool affine,
+              Stream s, F product) {
+  std::optional<array> out;
+  for (size_t i = 0; i < argnums.size(); ++i) {
+    int arg = argnums[i];
+    if (arg == 1 || (arg > 1 && !affine)) no_grad(where, "No JVP wrt the quantized matrix.");
+    std::vector<array> in(primals.begin(), primals.end());
+    if (arg == 0) {
+      in[0] = tangents[i];
+    } else {
+      in[2] = arg == 2 ? tangents[i] : zeros_like(primals[2], s);
+      in[3] = arg == 3 ? tangents[i] : zeros_like(primals[3], s);
+    }
+    std::optional<array> biases;
+    if (affine) biases = in[3];
+    array t = product(in, biases);
+    out = out ? add(*out, t, s) : t;
+  }
+  return *out;
+}
+
 }  // namespace
 
 // ---- Quantize ---------------------------------------------------------------------------------
@@ -202,29 +228,12 @@ std::vector<array> QuantizedMatmul::vjp(const std::vector<array>& primals,
 std::vector<array> QuantizedMatmul::jvp(const std::vector<array>& primals,
                                         const std::vector<array>& tangents,
                                         const std::vector<int>& argnums) {
-  // Linear in x, in the affine scales and in the biases: each tangent runs through the product
-  // in its argument's place (zeros in the others').
   Stream s = stream();
-  bool affine = mode_ == QuantMode::Affine;
-  std::optional<array> out;
-  for (size_t i = 0; i < argnums.size(); ++i) {
-    int arg = argnums[i];
-    if (arg == 1 || (arg > 1 && !affine))
-      no_grad("QuantizedMatmul::jvp", "No JVP wrt the quantized matrix.");
-    std::vector<array> in(primals.begin(), primals.end());
-    if (arg == 0) {
-      in[0] = tangents[i];
-    } else {
-      in[2] = arg == 2 ? tangents[i] : zeros_like(primals[2], s);
-      in[3] = arg == 3 ? tangents[i] : zeros_like(primals[3], s);
-    }
-    std::optional<array> biases;
-    if (affine) biases = in[3];
-    array t = quantized_matmul(in[0], in[1], in[2], biases, transpose_, group_size_, bits_,
-                               mode_name(mode_), s);
-    out = out ? add(*out, t, s) : t;
-  }
-  return {*out};
+  return {qmm_jvp("QuantizedMatmul::jvp", primals, tangents, argnums,
+                  mode_ == QuantMode::Affine, s, [&](const auto& in, const auto& biases) {
+                    return quantized_matmul(in[0], in[1], in[2], biases, transpose_, group_size_,
+                                            bits_, mode_name(mode_), s);
+                  })};
 }
 Batched QuantizedMatmul::vmap(const std::vector<array>& inputs, const std::vector<int>& axes) {
   Stream s = stream();
@@ -331,29 +340,15 @@ std::vector<array> GatherQMM::jvp(const std::vector<array>& primals,
                                   const std::vector<array>& tangents,
                                   const std::vector<int>& argnums) {
   Stream s = stream();
-  bool affine = mode_ == QuantMode::Affine;
   size_t ni = primals.size();
-  std::optional<array> out;
-  for (size_t i = 0; i < argnums.size(); ++i) {
-    int arg = argnums[i];
+  for (int arg : argnums)
     if (size_t(arg) >= ni - 2)
       no_grad("GatherQMM::jvp", "cannot compute the derivative wrt the indices.");
-    if (arg == 1 || (arg > 1 && !affine))
-      no_grad("GatherQMM::jvp", "No JVP wrt the quantized matrix.");
-    std::vector<array> in(primals.begin(), primals.end());
-    if (arg == 0) {
-      in[0] = tangents[i];
-    } else {
-      in[2] = arg == 2 ? tangents[i] : zeros_like(primals[2], s);
-      in[3] = arg == 3 ? tangents[i] : zeros_like(primals[3], s);
-    }
-    std::optional<array> biases;
-    if (affine) biases = in[3];
-    array t = gather_qmm(in[0], in[1], in[2], biases, in[ni - 2], in[ni - 1], transpose_,
-                         group_size_, bits_, mode_name(mode_), false, s);
-    out = out ? add(*out, t, s) : t;
-  }
-  return {*out};
+  return {qmm_jvp("GatherQMM::jvp", primals, tangents, argnums, mode_ == QuantMode::Affine, s,
+                  [&](const auto& in, const auto& biases) {
+                    return gather_qmm(in[0], in[1], in[2], biases, in[ni - 2], in[ni - 1],
+                                      transpose_, group_size_, bits_, mode_name(mode_), false, s);
+                  })};
 }
 Batched GatherQMM::vmap(const std::vector<array>& inputs, const std::vector<int>& axes) {
   Stream s = stream();
