@@ -16,15 +16,7 @@ const { spawnSync } = require('node:child_process');
 const N = 4096, K = 4096, GROUP = 64, BITS = 4;
 const ROWS = (process.env.QBENCH_ROWS || '1,32').split(',').map(Number);
 
-function randomF32(n, seed) {
-  const f = new Float32Array(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    f[i] = x / 4294967296 - 0.5;
-  }
-  return f;
-}
+const { randomF32 } = require('./inputs');
 
 // Medians of `samples` timings (ms) of each function after `warmup` calls, the functions taking
 // turns so that both see the same machine load.

@@ -38,15 +38,7 @@ const EXTRA = {
   astype_f16_f32_2e24: ['astype f16->f32 2^24', 'GB/s', 6 * (1 << 24) / 1e9],
 };
 
-function randomF32(n, seed = 1) {
-  const f = new Float32Array(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    f[i] = x / 4294967296 - 0.5;
-  }
-  return f;
-}
+const { randomF32 } = require('./inputs');
 
 function runMlxjs() {
   const mx = require('..').core;

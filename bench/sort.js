@@ -39,15 +39,7 @@ const WORK = {
 const ops = (process.env.BENCH_OPS || Object.keys(WORK).join(',')).split(',').filter((id) => WORK[id]);
 const peers = (process.env.BENCH_PEERS || 'mlxjs,numpy,node-mlx').split(',');
 
-function randomF32(n, seed) {
-  const f = new Float32Array(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    f[i] = x / 4294967296 - 0.5;
-  }
-  return f;
-}
+const { randomF32 } = require('./inputs');
 const fa = randomF32(N, 1);
 const fb = randomF32(ROWS * COLS, 2);
 const fv = randomF32(1 << 20, 3);

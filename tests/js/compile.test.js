@@ -10,18 +10,8 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const mx = require('../../lib').core;
-const { throwsWith } = require('./helpers/check');
+const { throwsWith, rng } = require('./helpers/check');
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function rand(shape, r, lo = -1, hi = 1) {
   const n = shape.reduce((a, b) => a * b, 1);
   const v = new Float32Array(n);

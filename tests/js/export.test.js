@@ -11,23 +11,13 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const mx = require('../../lib').core;
-const { throwsWith } = require('./helpers/check');
+const { throwsWith, rng } = require('./helpers/check');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlxjs-export-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 let fileNo = 0;
 const tmp = (ext = 'mlxfn') => path.join(dir, `f${fileNo++}.${ext}`);
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const R = rng(7);
 function rand(shape, lo = -1, hi = 1, dtype = mx.float32) {
   const n = shape.reduce((a, b) => a * b, 1);

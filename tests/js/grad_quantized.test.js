@@ -11,7 +11,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const mx = require('../../lib').core;
 const { throwsWith } = require('./helpers/check');
-const { rand, f64, checkDerivatives, checkVmap } = require('./helpers/gradcheck');
+const { rand, f64, checkDerivatives, checkVmap, runCases } = require('./helpers/gradcheck');
 
 const NAMES = require('../../lib/quantized').NAMES;
 const F32 = { dtype: mx.float32, h: 0.25, rtol: 2e-4, atol: 2e-4 };
@@ -159,19 +159,7 @@ test('every op of the quantization group is checked', () => {
 });
 
 test('vjp and jvp against central differences (float32)', () => {
-  let cases = 0;
-  for (const [name, { grad }] of T) {
-    grad.forEach(([f, xs, opts], i) => {
-      try {
-        checkDerivatives(f, xs, opts);
-      } catch (e) {
-        e.message = `${name} case ${i}: ${e.message}`;
-        throw e;
-      }
-      cases++;
-    });
-  }
-  assert.equal(cases, 16);
+  assert.equal(runCases(T, 'grad', checkDerivatives), 16);
 });
 
 test('x gradients equal the products with the dequantized weights', () => {

@@ -17,7 +17,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const mx = require('../../lib').core;
 const { throwsWith } = require('./helpers/check');
-const { rand, fromF64, f64, checkDerivatives, checkVmap, runCase } = require('./helpers/gradcheck');
+const { rand, fromF64, f64, checkDerivatives, checkVmap, runCase, runCases } = require('./helpers/gradcheck');
 
 const NAMES = [...require('../../lib/ops_sort').NAMES, ...require('../../lib/random').NAMES,
   ...require('../../lib/linalg').NAMES, ...require('../../lib/fft').NAMES];
@@ -405,25 +405,13 @@ test('every op of the sort, random, linalg and fft groups is checked', () => {
 });
 
 test('vjp and jvp against central differences (float64)', (t) => {
-  let cases = 0;
-  for (const [name, { grad }] of T) {
-    grad.forEach(([f, xs, opts], i) => {
-      runCase(`${name} case ${i}`, () => checkDerivatives(f, xs, opts));
-      cases++;
-    });
-  }
+  const cases = runCases(T, 'grad', checkDerivatives);
   t.diagnostic(`${cases} gradient cases passed`);
   assert.ok(cases >= 80, `${cases} cases`);
 });
 
 test('FFTs: complex vjp (dL/dRe + i dL/dIm) and jvp against central differences', (t) => {
-  let cases = 0;
-  for (const [name, { cgrad }] of T) {
-    cgrad.forEach(([f, xs, opts], i) => {
-      runCase(`${name} case ${i}`, () => checkComplex(f, xs, opts));
-      cases++;
-    });
-  }
+  const cases = runCases(T, 'cgrad', checkComplex);
   t.diagnostic(`${cases} complex cases passed`);
   assert.ok(cases >= 110, `${cases} cases`);
 });

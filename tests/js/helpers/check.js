@@ -112,6 +112,18 @@ function throwsWith(fn, Cls, re, msg = '') {
   return caught;
 }
 
+// A deterministic generator of floats in [0, 1) (mulberry32), for reproducible test inputs.
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 module.exports = {
-  TOL, ALL_DTYPES, FLOAT_KEYS, INT_KEYS, flat, roundBf16, assertArray, assertNumpy, throwsWith,
+  TOL, ALL_DTYPES, FLOAT_KEYS, INT_KEYS, flat, roundBf16, assertArray, assertNumpy, throwsWith, rng,
 };

@@ -4,19 +4,10 @@
 // and the per-group rule tests (grad_*.test.js).
 const assert = require('node:assert/strict');
 const mx = require('../../../lib').core;
+const { rng } = require('./check');
 
 // ---- deterministic random inputs ------------------------------------------------------------
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 let SEED = 1;
 function rand(shape, lo = -1, hi = 1, dtype = mx.float64) {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -105,4 +96,17 @@ function runCase(label, fn) {
   }
 }
 
-module.exports = { rng, rand, fromF64, f64, checkDerivatives, checkVmap, runCase };
+// Runs check(...case) for every case listed under `key` of every op of `table` (a Map from op
+// name to {[key]: [case, ...]}), each labelled "<op> case <i>"; returns how many ran.
+function runCases(table, key, check) {
+  let cases = 0;
+  for (const [name, entry] of table) {
+    (entry[key] || []).forEach((c, i) => {
+      runCase(`${name} case ${i}`, () => check(...c));
+      cases++;
+    });
+  }
+  return cases;
+}
+
+module.exports = { rng, rand, fromF64, f64, checkDerivatives, checkVmap, runCase, runCases };
