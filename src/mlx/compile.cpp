@@ -56,7 +56,6 @@ struct Step {
   std::vector<int> squeeze_map;
 };
 
-
 struct Program {
   int n_inputs = 0;
   std::vector<array> constants;
@@ -507,10 +506,6 @@ std::vector<int> squeeze_map(const Shape& in, const Shape& out) {
   if (m.empty()) m.push_back(-2);  // to a scalar: a valid (empty) map
   return m;
 }
-
-}  // namespace detail
-
-namespace detail {
 
 CompileResult compile_call(const VecFn& fun, std::uintptr_t fun_id, bool shapeless,
                            const std::string& constants, const std::vector<array>& inputs) {
