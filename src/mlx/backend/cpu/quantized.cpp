@@ -10,8 +10,6 @@
 // that stays in cache and multiplied with sgemm (BLAS threads), so the product runs at GEMM
 // speed while the float weights still never exist whole. Accumulation is float32 (as MLX's
 // CPU).
-#include <cblas.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -23,6 +21,7 @@
 #include "mlx/allocator.h"
 #include "mlx/half_types.h"
 #include "mlx/primitives_quantized.h"
+#include "blas.h"
 #include "parallel.h"
 
 namespace mlx::core {
@@ -392,11 +391,12 @@ void qmm_gemm(const float* x, const uint32_t* w, const char* sc, const S* bi, si
       }
     });
     if (transpose)  // out[:, r0:r0+nt] = x @ tile^T
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, nt, K, 1.f, x, K, b, K, 0.f, out + r0,
-                  N);
+      cpu::sgemm(CblasNoTrans, CblasTrans, M, nt, K, 1.f, x, K, b, K, out + r0, N);
+    else if (r0 == 0)  // out = x[:, 0:nt] @ tile
+      cpu::sgemm(CblasNoTrans, CblasNoTrans, M, N, nt, 1.f, x, K, b, N, out, N);
     else  // out += x[:, r0:r0+nt] @ tile
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, nt, 1.f, x + r0, K, b, N,
-                  r0 == 0 ? 0.f : 1.f, out, N);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, nt, 1.f, x + r0, K, b, N, 1.f,
+                  out, N);
   }
 }
 
