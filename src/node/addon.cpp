@@ -14,6 +14,22 @@ const array& to_array(const Napi::Value& v, const char* fn, const char* arg) {
   return w->get(v.Env());
 }
 
+std::vector<array> to_arrays(const Napi::Value& v, const char* fn, const char* arg) {
+  if (!v.IsArray())
+    throw Napi::TypeError::New(v.Env(), std::string("[") + fn + "] Expected an Array of arrays.");
+  Napi::Array list = v.As<Napi::Array>();
+  std::vector<array> out;
+  out.reserve(list.Length());
+  for (uint32_t i = 0; i < list.Length(); ++i) out.push_back(to_array(list.Get(i), fn, arg));
+  return out;
+}
+
+Napi::Array arrays_to_js(Napi::Env env, const std::vector<array>& v) {
+  Napi::Array out = Napi::Array::New(env, v.size());
+  for (size_t i = 0; i < v.size(); ++i) out.Set(uint32_t(i), ArrayWrap::Wrap(env, v[i]));
+  return out;
+}
+
 Stream to_stream(const Napi::Value& v) {
   return stream_from_index(v.As<Napi::Number>().Int32Value());
 }

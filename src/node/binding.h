@@ -46,6 +46,10 @@ class ArrayWrap {
 
 AddonData& addon_data(Napi::Env env);
 const array& to_array(const Napi::Value& v, const char* fn, const char* arg);
+// A JS Array of mx.arrays as engine arrays (TypeError naming fn otherwise).
+std::vector<array> to_arrays(const Napi::Value& v, const char* fn, const char* arg = "arrays");
+// Engine arrays as a JS Array of mx.arrays.
+Napi::Array arrays_to_js(Napi::Env env, const std::vector<array>& v);
 mlx::core::Stream to_stream(const Napi::Value& v);
 mlx::core::Dtype to_dtype(const Napi::Value& v);
 mlx::core::Shape to_shape(const Napi::Value& v, const char* fn);

@@ -25,12 +25,6 @@ std::optional<array> opt(const Napi::Value& v, const char* fn) {
   if (none(v)) return std::nullopt;
   return to_array(v, fn, "optional");
 }
-std::vector<array> arrays_of(const Napi::Value& v, const char* fn) {
-  Napi::Array list = v.As<Napi::Array>();
-  std::vector<array> out;
-  for (uint32_t i = 0; i < list.Length(); ++i) out.push_back(to_array(list.Get(i), fn, "operand"));
-  return out;
-}
 
 // (a, b, axes: int | [int[], int[]], stream)
 Napi::Value Tensordot(Info info) {
@@ -92,13 +86,13 @@ Napi::Value Hadamard(Info info) {
 // (subscripts, operands[], stream)
 Napi::Value Einsum(Info info) {
   const char* fn = "einsum";
-  GUARD(WRAP(einsum(info[0].As<Napi::String>().Utf8Value(), arrays_of(info[1], fn), S(2))););
+  GUARD(WRAP(einsum(info[0].As<Napi::String>().Utf8Value(), to_arrays(info[1], fn), S(2))););
 }
 // (subscripts, operands[]) -> [path (int lists), string]
 Napi::Value EinsumPath(Info info) {
   const char* fn = "einsum_path";
   GUARD({
-    auto res = einsum_path(info[0].As<Napi::String>().Utf8Value(), arrays_of(info[1], fn));
+    auto res = einsum_path(info[0].As<Napi::String>().Utf8Value(), to_arrays(info[1], fn));
     const auto& path = res.first;
     Napi::Env env = info.Env();
     Napi::Array p = Napi::Array::New(env, path.size());

@@ -18,25 +18,11 @@ using Info = const Napi::CallbackInfo&;
 
 #define GUARD(...) return guarded(info.Env(), [&]() -> Napi::Value { __VA_ARGS__ })
 
-Napi::Array to_js(Napi::Env env, const std::vector<array>& v) {
-  Napi::Array out = Napi::Array::New(env, v.size());
-  for (size_t i = 0; i < v.size(); ++i) out.Set(uint32_t(i), ArrayWrap::Wrap(env, v[i]));
-  return out;
-}
-
-std::vector<array> arrays_from(const Napi::Value& v, const char* fn) {
-  if (!v.IsArray()) throw Napi::TypeError::New(v.Env(), std::string("[") + fn + "] Expected an Array of arrays.");
-  Napi::Array a = v.As<Napi::Array>();
-  std::vector<array> out;
-  for (uint32_t i = 0; i < a.Length(); ++i) out.push_back(to_array(a.Get(i), fn, "arrays"));
-  return out;
-}
-
 Kwargs kwargs_from(const Napi::Value& names, const Napi::Value& arrays, const char* fn) {
   Kwargs kw;
   if (!names.IsArray()) throw Napi::TypeError::New(names.Env(), std::string("[") + fn + "] Expected keyword names.");
   Napi::Array n = names.As<Napi::Array>();
-  auto a = arrays_from(arrays, fn);
+  auto a = to_arrays(arrays, fn);
   if (a.size() != n.Length()) throw Napi::TypeError::New(names.Env(), std::string("[") + fn + "] Keyword names and arrays differ in number.");
   for (uint32_t i = 0; i < n.Length(); ++i) kw.emplace(n.Get(i).As<Napi::String>().Utf8Value(), a[i]);
   return kw;
@@ -164,7 +150,7 @@ Napi::Value ExportCall(Info info) {
   GUARD({
     ExporterBox& box = exporter_of(info[0]);
     Napi::Function f = info[1].As<Napi::Function>();
-    Args args = arrays_from(info[2], "export_function");
+    Args args = to_arrays(info[2], "export_function");
     Kwargs kw = kwargs_from(info[3], info[4], "export_function");
     ExportFn fn = [f](const Args& a, const Kwargs& k) {
       Napi::Env e = f.Env();
@@ -176,8 +162,8 @@ Napi::Value ExportCall(Info info) {
         names.Set(i++, Napi::String::New(e, name));
         kv.push_back(x);
       }
-      Napi::Value r = f.Call({to_js(e, a), names, to_js(e, kv)});
-      return arrays_from(r, "export_function");
+      Napi::Value r = f.Call({arrays_to_js(e, a), names, arrays_to_js(e, kv)});
+      return to_arrays(r, "export_function");
     };
     box.records.clear();
     (*box.exporter)(fn, args, kw);
@@ -219,18 +205,18 @@ Napi::Value ImportFunction(Info info) {
 Napi::Value ImportedCall(Info info) {
   GUARD({
     const ImportedFunction& f = imported_of(info[0]);
-    Args args = arrays_from(info[1], "import_function::call");
+    Args args = to_arrays(info[1], "import_function::call");
     Kwargs kw = kwargs_from(info[2], info[3], "import_function::call");
-    return to_js(info.Env(), f(args, kw));
+    return arrays_to_js(info.Env(), f(args, kw));
   });
 }
 
 // export_to_dot(outputs, names, named_arrays) -> the DOT text
 Napi::Value ExportToDot(Info info) {
   GUARD({
-    auto outs = arrays_from(info[0], "export_to_dot");
+    auto outs = to_arrays(info[0], "export_to_dot");
     Napi::Array n = info[1].As<Napi::Array>();
-    auto named = arrays_from(info[2], "export_to_dot");
+    auto named = to_arrays(info[2], "export_to_dot");
     std::vector<std::pair<std::string, array>> names;
     for (uint32_t i = 0; i < n.Length() && i < named.size(); ++i)
       names.emplace_back(n.Get(i).As<Napi::String>().Utf8Value(), named[i]);

@@ -64,18 +64,11 @@ MLXJS_FN(Divide) { GUARD(WRAP(divide(A(0), A(1), S(2)));); }
 MLXJS_FN(Where) { GUARD(WRAP(where(A(0), A(1), A(2), S(3)));); }
 MLXJS_FN(Matmul) { GUARD(WRAP(matmul(A(0), A(1), S(2)));); }
 
-std::vector<array> array_list(Info info, const char* fn) {
-  Napi::Array list = info[0].As<Napi::Array>();
-  std::vector<array> out;
-  out.reserve(list.Length());
-  for (uint32_t i = 0; i < list.Length(); ++i) out.push_back(to_array(list.Get(i), fn, "arrays"));
-  return out;
-}
 
 MLXJS_FN(Eval) {
   GUARD({
     if (info[0].IsArray()) {
-      mlx::core::eval(array_list(info, "eval"));
+      mlx::core::eval(to_arrays(info[0], "eval"));
     } else {
       auto* w = ArrayWrap::Unwrap(info[0]);
       if (!w) throw Napi::TypeError::New(info.Env(), "[eval] Expected arrays.");
@@ -126,7 +119,7 @@ void settle(napi_env env, napi_value, void* context, void* data) {
 MLXJS_FN(AsyncEval) {
   Napi::Env env = info.Env();
   GUARD({
-    auto arrays = array_list(info, "async_eval");
+    auto arrays = to_arrays(info[0], "async_eval");
     auto& data = addon_data(env);
     auto st = data.async;
     napi_deferred deferred;

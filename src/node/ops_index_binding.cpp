@@ -19,13 +19,6 @@ using Info = const Napi::CallbackInfo&;
 
 bool none(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
 
-std::vector<array> arrays_of(const Napi::Value& v, const char* fn) {
-  Napi::Array list = v.As<Napi::Array>();
-  std::vector<array> out;
-  out.reserve(list.Length());
-  for (uint32_t i = 0; i < list.Length(); ++i) out.push_back(to_array(list.Get(i), fn, "indices"));
-  return out;
-}
 
 // A name for errors: the JS caller passes it as a string ('get', 'set', 'at', ...).
 std::string opname(const Napi::Value& v, const char* dflt) {
@@ -121,7 +114,7 @@ Napi::Value GatherFn(Info info) {
   const char* fn = "gather";
   GUARD({
     std::string op = opname(info[5], fn);
-    WRAP(gather(A(0), arrays_of(info[1], fn), to_ints(info[2], fn), to_shape(info[3], fn), S(4),
+    WRAP(gather(A(0), to_arrays(info[1], fn), to_ints(info[2], fn), to_shape(info[3], fn), S(4),
                 op.c_str()));
   });
 }
@@ -133,7 +126,7 @@ Napi::Value ScatterFn(Info info) {
     std::string op = opname(info[6], fn);
     int mode = I(4);
     if (mode < 0 || mode > 4) throw std::invalid_argument("[scatter] Invalid mode.");
-    WRAP(scatter(A(0), arrays_of(info[1], fn), A(2), to_ints(info[3], fn), ScatterOp(mode), S(5),
+    WRAP(scatter(A(0), to_arrays(info[1], fn), A(2), to_ints(info[3], fn), ScatterOp(mode), S(5),
                  op.c_str()));
   });
 }

@@ -24,26 +24,12 @@ std::optional<std::vector<int>> axes_of(const Napi::Value& v, const char* fn) {
   return to_ints(v, fn);
 }
 
-std::vector<array> arrays_of(const Napi::Value& v, const char* fn) {
-  if (!v.IsArray()) throw Napi::TypeError::New(v.Env(), std::string("[") + fn + "] Expected a list of arrays.");
-  Napi::Array list = v.As<Napi::Array>();
-  std::vector<array> out;
-  out.reserve(list.Length());
-  for (uint32_t i = 0; i < list.Length(); ++i) out.push_back(to_array(list.Get(i), fn, "arrays"));
-  return out;
-}
-
-Napi::Value wrap_list(Napi::Env env, const std::vector<array>& xs) {
-  Napi::Array out = Napi::Array::New(env, xs.size());
-  for (uint32_t i = 0; i < xs.size(); ++i) out.Set(i, ArrayWrap::Wrap(env, xs[i]));
-  return out;
-}
 
 // (arrays, axis|null, stream)
 Napi::Value Concatenate(Info info) {
   const char* fn = "concatenate";
   GUARD({
-    auto xs = arrays_of(info[0], fn);
+    auto xs = to_arrays(info[0], fn);
     if (none(info[1])) WRAP(concatenate(std::move(xs), S(2)));
     WRAP(concatenate(std::move(xs), I(1), S(2)));
   });
@@ -51,22 +37,22 @@ Napi::Value Concatenate(Info info) {
 // (arrays, axis, stream)
 Napi::Value Stack(Info info) {
   const char* fn = "stack";
-  GUARD(WRAP(stack(arrays_of(info[0], fn), I(1), S(2))););
+  GUARD(WRAP(stack(to_arrays(info[0], fn), I(1), S(2))););
 }
 // (a, axis, stream) -> list
 Napi::Value Unstack(Info info) {
   const char* fn = "unstack";
-  GUARD(return wrap_list(info.Env(), unstack(A(0), I(1), S(2))););
+  GUARD(return arrays_to_js(info.Env(), unstack(A(0), I(1), S(2))););
 }
 // (a, sections, axis, stream) -> list
 Napi::Value SplitSections(Info info) {
   const char* fn = "split";
-  GUARD(return wrap_list(info.Env(), split(A(0), I(1), I(2), S(3))););
+  GUARD(return arrays_to_js(info.Env(), split(A(0), I(1), I(2), S(3))););
 }
 // (a, indices, axis, stream) -> list
 Napi::Value SplitIndices(Info info) {
   const char* fn = "split";
-  GUARD(return wrap_list(info.Env(), split(A(0), to_shape(info[1], fn), I(2), S(3))););
+  GUARD(return arrays_to_js(info.Env(), split(A(0), to_shape(info[1], fn), I(2), S(3))););
 }
 // (a, repeats, axis|null, stream)
 Napi::Value Repeat(Info info) {
@@ -134,7 +120,7 @@ Napi::Value Unflatten(Info info) {
 // (arrays, stream) -> list
 Napi::Value BroadcastArrays(Info info) {
   const char* fn = "broadcast_arrays";
-  GUARD(return wrap_list(info.Env(), broadcast_arrays(arrays_of(info[0], fn), S(1))););
+  GUARD(return arrays_to_js(info.Env(), broadcast_arrays(to_arrays(info[0], fn), S(1))););
 }
 // (a, stream)
 Napi::Value AtLeast1d(Info info) {

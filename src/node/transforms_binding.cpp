@@ -95,25 +95,9 @@ struct JsFn {
 
 // ---- conversions ---------------------------------------------------------------------------
 
-Napi::Array to_js(Napi::Env env, const std::vector<array>& v) {
-  Napi::Array out = Napi::Array::New(env, v.size());
-  for (size_t i = 0; i < v.size(); ++i) out.Set(uint32_t(i), ArrayWrap::Wrap(env, v[i]));
-  return out;
-}
-
 Napi::Array ints_to_js(Napi::Env env, const std::vector<int>& v) {
   Napi::Array out = Napi::Array::New(env, v.size());
   for (size_t i = 0; i < v.size(); ++i) out.Set(uint32_t(i), Napi::Number::New(env, v[i]));
-  return out;
-}
-
-std::vector<array> from_js(const Napi::Value& v, const char* fn) {
-  if (!v.IsArray())
-    throw Napi::TypeError::New(v.Env(), std::string("[") + fn + "] Expected an Array of arrays.");
-  Napi::Array a = v.As<Napi::Array>();
-  std::vector<array> out;
-  out.reserve(a.Length());
-  for (uint32_t i = 0; i < a.Length(); ++i) out.push_back(to_array(a.Get(i), fn, "arrays"));
   return out;
 }
 
@@ -133,26 +117,26 @@ std::vector<array> call_flat(const Napi::Function& f, std::initializer_list<napi
   Napi::Env env = f.Env();
   Napi::HandleScope scope(env);
   Napi::Value r = f.Call(args);
-  return from_js(r, fn);
+  return to_arrays(r, fn);
 }
 
 VecFn vec_fn(const Napi::Function& f, const char* fn) {
   return [f, fn](const std::vector<array>& in) {
-    return call_flat(f, {to_js(f.Env(), in)}, fn);
+    return call_flat(f, {arrays_to_js(f.Env(), in)}, fn);
   };
 }
 
 VecFn held_vec_fn(std::shared_ptr<JsFn> h, const char* fn) {
   return [h, fn](const std::vector<array>& in) {
     Napi::Function f = h->get();
-    return call_flat(f, {to_js(f.Env(), in)}, fn);
+    return call_flat(f, {arrays_to_js(f.Env(), in)}, fn);
   };
 }
 
 Napi::Value pair_to_js(Napi::Env env, const std::vector<array>& a, const std::vector<array>& b) {
   Napi::Array out = Napi::Array::New(env, 2);
-  out.Set(0u, to_js(env, a));
-  out.Set(1u, to_js(env, b));
+  out.Set(0u, arrays_to_js(env, a));
+  out.Set(1u, arrays_to_js(env, b));
   return out;
 }
 
@@ -164,7 +148,7 @@ Napi::Value Vjp(Info info) {
   release_dead(env);
   GUARD({
     auto f = info[0].As<Napi::Function>();
-    auto [outs, grads] = vjp(vec_fn(f, "vjp"), from_js(info[1], "vjp"), from_js(info[2], "vjp"));
+    auto [outs, grads] = vjp(vec_fn(f, "vjp"), to_arrays(info[1], "vjp"), to_arrays(info[2], "vjp"));
     return pair_to_js(env, outs, grads);
   });
 }
@@ -175,7 +159,7 @@ Napi::Value Jvp(Info info) {
   release_dead(env);
   GUARD({
     auto f = info[0].As<Napi::Function>();
-    auto [outs, tans] = jvp(vec_fn(f, "jvp"), from_js(info[1], "jvp"), from_js(info[2], "jvp"));
+    auto [outs, tans] = jvp(vec_fn(f, "jvp"), to_arrays(info[1], "jvp"), to_arrays(info[2], "jvp"));
     return pair_to_js(env, outs, tans);
   });
 }
@@ -187,7 +171,7 @@ Napi::Value VmapTrace(Info info) {
   GUARD({
     auto f = info[0].As<Napi::Function>();
     auto [s_in, s_out] =
-        detail::vmap_trace(vec_fn(f, "vmap"), from_js(info[1], "vmap"), ints_from_js(info[2], "vmap"));
+        detail::vmap_trace(vec_fn(f, "vmap"), to_arrays(info[1], "vmap"), ints_from_js(info[2], "vmap"));
     return pair_to_js(env, s_in, s_out);
   });
 }
@@ -195,8 +179,8 @@ Napi::Value VmapTrace(Info info) {
 // vmap_replace(inputs, trace_inputs, trace_outputs, in_axes, out_axes) -> outputs
 Napi::Value VmapReplace(Info info) {
   GUARD({
-    return to_js(info.Env(), detail::vmap_replace(from_js(info[0], "vmap"), from_js(info[1], "vmap"),
-                                                  from_js(info[2], "vmap"), ints_from_js(info[3], "vmap"),
+    return arrays_to_js(info.Env(), detail::vmap_replace(to_arrays(info[0], "vmap"), to_arrays(info[1], "vmap"),
+                                                  to_arrays(info[2], "vmap"), ints_from_js(info[3], "vmap"),
                                                   ints_from_js(info[4], "vmap")));
   });
 }
@@ -210,7 +194,7 @@ Napi::Value StopGradientFn(Info info) {
 
 // depends(inputs, dependencies) -> outputs
 Napi::Value DependsFn(Info info) {
-  GUARD({ return to_js(info.Env(), depends(from_js(info[0], "depends"), from_js(info[1], "depends"))); });
+  GUARD({ return arrays_to_js(info.Env(), depends(to_arrays(info[0], "depends"), to_arrays(info[1], "depends"))); });
 }
 
 // checkpoint(fn, inputs) -> outputs; fn runs again in the backward pass.
@@ -219,7 +203,7 @@ Napi::Value CheckpointFn(Info info) {
   release_dead(env);
   GUARD({
     auto h = std::make_shared<JsFn>(info[0].As<Napi::Function>());
-    return to_js(env, checkpoint(held_vec_fn(h, "checkpoint"))(from_js(info[1], "checkpoint")));
+    return arrays_to_js(env, checkpoint(held_vec_fn(h, "checkpoint"))(to_arrays(info[1], "checkpoint")));
   });
 }
 
@@ -239,7 +223,7 @@ Napi::Value CustomFunctionFn(Info info) {
       v = [h](const std::vector<array>& p, const std::vector<array>& c, const std::vector<array>& o) {
         Napi::Function f = h->get();
         Napi::Env e = f.Env();
-        return call_flat(f, {to_js(e, p), to_js(e, c), to_js(e, o)}, "custom_function.vjp");
+        return call_flat(f, {arrays_to_js(e, p), arrays_to_js(e, c), arrays_to_js(e, o)}, "custom_function.vjp");
       };
     }
     if (info[2].IsFunction()) {
@@ -247,7 +231,7 @@ Napi::Value CustomFunctionFn(Info info) {
       j = [h](const std::vector<array>& p, const std::vector<array>& t, const std::vector<int>& a) {
         Napi::Function f = h->get();
         Napi::Env e = f.Env();
-        return call_flat(f, {to_js(e, p), to_js(e, t), ints_to_js(e, a)}, "custom_function.jvp");
+        return call_flat(f, {arrays_to_js(e, p), arrays_to_js(e, t), ints_to_js(e, a)}, "custom_function.jvp");
       };
     }
     if (info[3].IsFunction()) {
@@ -256,16 +240,16 @@ Napi::Value CustomFunctionFn(Info info) {
         Napi::Function f = h->get();
         Napi::Env e = f.Env();
         Napi::HandleScope scope(e);
-        Napi::Value r = f.Call({to_js(e, in), ints_to_js(e, axes)});
+        Napi::Value r = f.Call({arrays_to_js(e, in), ints_to_js(e, axes)});
         if (!r.IsArray() || r.As<Napi::Array>().Length() != 2)
           throw Napi::TypeError::New(e, "[custom_function.vmap] Expected [outputs, axes].");
         Napi::Array ra = r.As<Napi::Array>();
-        return std::make_pair(from_js(ra.Get(0u), "custom_function.vmap"),
+        return std::make_pair(to_arrays(ra.Get(0u), "custom_function.vmap"),
                               ints_from_js(ra.Get(1u), "custom_function.vmap"));
       };
     }
     auto f = custom_function(held_vec_fn(fun, "custom_function"), v, j, m);
-    return to_js(env, f(from_js(info[4], "custom_function")));
+    return arrays_to_js(env, f(to_arrays(info[4], "custom_function")));
   });
 }
 
@@ -289,7 +273,7 @@ Napi::Value CompileCall(Info info) {
     auto r = detail::compile_call(vec_fn(f, "compile"), id, shapeless, key, inputs);
     g_last_entry = r.entry;
     if (r.outputs.size() == 1) return ArrayWrap::Wrap(env, std::move(r.outputs[0]));
-    return to_js(env, r.outputs);
+    return arrays_to_js(env, r.outputs);
   });
 }
 
