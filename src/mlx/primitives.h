@@ -69,6 +69,11 @@ class Primitive {
                          const std::vector<int>& argnums) override;                               \
   std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,         \
                                                        const std::vector<int>& axes) override;
+// Only the batching rule: vjp and jvp stay the base class's, which raise MLX's "Not
+// implemented" (Eig, View and the fp8 conversions, which MLX does not differentiate either).
+#define MLX_DEFINE_VMAP                                                                   \
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs, \
+                                                       const std::vector<int>& axes) override;
 // Declares write_state, defined with the primitive's reader in export_<group>.cpp.
 #define MLX_DEFINE_STATE void write_state(StateWriter& w) const override;
 #define MLX_DEFINE_OUTPUT_SHAPES \

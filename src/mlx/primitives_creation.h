@@ -94,7 +94,7 @@ class View : public UnaryPrimitive {
  public:
   explicit View(Stream s, std::optional<Dtype> dtype = std::nullopt) : UnaryPrimitive(s), dtype_(dtype) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
-  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_VMAP
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "View"; }
   MLX_DEFINE_STATE
@@ -115,7 +115,7 @@ class ConvertFP8 : public UnaryPrimitive {
   ConvertFP8(Stream s, bool to_fp8, std::optional<Dtype> dtype = std::nullopt)
       : UnaryPrimitive(s), to_fp8_(to_fp8), dtype_(dtype) {}
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
-  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_VMAP
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return to_fp8_ ? "ToFP8" : "FromFP8"; }
   MLX_DEFINE_STATE

@@ -116,7 +116,7 @@ class Eig : public LinalgPrimitive {
  public:
   Eig(Stream s, const char* op, bool vectors) : LinalgPrimitive(s, op), vectors_(vectors) {}
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
-  MLX_DEFINE_TRANSFORMS
+  MLX_DEFINE_VMAP
   MLX_DEFINE_OUTPUT_SHAPES
   const char* name() const override { return "Eig"; }
   MLX_DEFINE_STATE

@@ -16,11 +16,6 @@ namespace {
 
 using rules::Batched;
 
-[[noreturn]] void not_implemented(const char* transform, const char* prim) {
-  throw std::invalid_argument(std::string("[Primitive::") + transform + "] Not implemented for " +
-                              prim + ".");
-}
-
 }  // namespace
 
 // ---- primitives without inputs --------------------------------------------------------------
@@ -88,16 +83,7 @@ std::vector<Shape> Triangular::output_shapes(const std::vector<array>& inputs) {
   return {inputs[0].shape()};
 }
 
-// ---- view, fp8 conversions ----------------------------------------------------------------------
-
-std::vector<array> View::vjp(const std::vector<array>&, const std::vector<array>&,
-                             const std::vector<int>&, const std::vector<array>&) {
-  not_implemented("vjp", "View");
-}
-std::vector<array> View::jvp(const std::vector<array>&, const std::vector<array>&,
-                             const std::vector<int>&) {
-  not_implemented("jvp", "View");
-}
+// ---- view, fp8 conversions: vmap only (vjp and jvp raise MLX's "Not implemented") ------------
 
 Batched View::vmap(const std::vector<array>& inputs, const std::vector<int>& axes) {
   if (!dtype_) throw std::invalid_argument("[View] The view's dtype is unknown (a primitive rebuilt without it).");
@@ -119,14 +105,6 @@ std::vector<Shape> View::output_shapes(const std::vector<array>& inputs) {
   return {shape};
 }
 
-std::vector<array> ConvertFP8::vjp(const std::vector<array>&, const std::vector<array>&,
-                                   const std::vector<int>&, const std::vector<array>&) {
-  not_implemented("vjp", name());
-}
-std::vector<array> ConvertFP8::jvp(const std::vector<array>&, const std::vector<array>&,
-                                   const std::vector<int>&) {
-  not_implemented("jvp", name());
-}
 
 Batched ConvertFP8::vmap(const std::vector<array>& inputs, const std::vector<int>& axes) {
   if (!to_fp8_ && !dtype_)

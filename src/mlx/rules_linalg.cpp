@@ -368,14 +368,6 @@ std::vector<array> eig_nodes(const array& a, const char* op, bool vectors, Strea
 }
 }  // namespace
 
-std::vector<array> Eig::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
-                            const std::vector<int>& argnums, const std::vector<array>& outputs) {
-  return Primitive::vjp(primals, cotangents, argnums, outputs);
-}
-std::vector<array> Eig::jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
-                            const std::vector<int>& argnums) {
-  return Primitive::jvp(primals, tangents, argnums);
-}
 Batched Eig::vmap(const std::vector<array>& inputs, const std::vector<int>& axes) {
   array a = to_front(inputs[0], axes[0], stream());
   auto out = eig_nodes(a, op_, vectors_, stream());
