@@ -689,8 +689,24 @@ function bind(qualname, impl, options) {
   return bound;
 }
 
+// An integer argument (a Number or a bigint) as a Number: a TypeError naming the function and
+// the argument otherwise.
+function intArg(v, fn, name) {
+  const x = typeof v === 'bigint' ? Number(v) : v;
+  if (!Number.isInteger(x)) throw new TypeError(`[${fn}] argument '${name}' must be an integer, got ${describe(v)}`);
+  return x;
+}
+// The same, for an engine parameter that is a C++ int: a RangeError outside int32.
+function int32Arg(v, fn, name) {
+  const x = intArg(v, fn, name);
+  if (x < -2147483648 || x > 2147483647) throw new RangeError(`[${fn}] argument '${name}' = ${v} is out of range.`);
+  return x;
+}
+
 module.exports = {
   setHooks,
+  intArg,
+  int32Arg,
   signature,
   names,
   bind,

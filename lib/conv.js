@@ -5,7 +5,6 @@
 // by tools/gen_dts.js) can list NAMES without a build.
 const args = require('./args');
 
-const I32_MIN = -2147483648, I32_MAX = 2147483647;
 
 // The names this file defines (lib/implemented.js lists them for the .d.ts).
 const NAMES = ['convolve', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d',
@@ -13,13 +12,7 @@ const NAMES = ['convolve', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'co
 // mx.array methods this file defines (array_methods.tsv has none for this group).
 const METHODS = [];
 
-// An int the engine takes as a C++ int (the table has checked it is an integer or a bigint).
-function intArg(v, fn, name) {
-  const x = typeof v === 'bigint' ? Number(v) : v;
-  if (!Number.isInteger(x)) throw new TypeError(`[${fn}] argument '${name}' must be an integer, got ${args.describe(v)}`);
-  if (x < I32_MIN || x > I32_MAX) throw new RangeError(`[${fn}] argument '${name}' = ${v} is out of range.`);
-  return x;
-}
+const intArg = args.int32Arg;  // an int the engine takes as a C++ int
 // int | tuple of n ints -> n ints (Python's variant<int, tuple>).
 function tupleArg(v, n, fn, name) {
   if (Array.isArray(v)) return v.map((x) => intArg(x, fn, name));

@@ -34,13 +34,7 @@ function dtypeArg(d, fn, name = 'dtype') {
   throw new TypeError(`[${fn}] argument '${name}' must be a Dtype such as mx.float32, got ${args.describe(d)}`);
 }
 
-function intArg(v, fn, name) {
-  if (typeof v === 'bigint') v = Number(v);
-  if (!Number.isInteger(v)) {
-    throw new TypeError(`[${fn}] argument '${name}' must be an integer, got ${args.describe(v)}`);
-  }
-  return v;
-}
+const { intArg } = args;
 
 // A shape: an int or a sequence of ints, each a valid dimension.
 function shapeArg(shape, fn, name = 'shape') {

@@ -22,9 +22,8 @@ class Group {
   rank() { return 0; }
   size() { return 1; }
   split(color, key = -1) {
-    for (const [n, v] of [['color', color], ['key', key]]) {
-      if (!Number.isInteger(v)) throw new TypeError(`[distributed.Group.split] argument '${n}' must be an integer, got ${args.describe(v)}`);
-    }
+    args.intArg(color, 'distributed.Group.split', 'color');
+    args.intArg(key, 'distributed.Group.split', 'key');
     throw new Error('[distributed.Group.split] Cannot split the distributed group further.');
   }
   toString() { return 'Group(rank=0, size=1)'; }
@@ -51,11 +50,7 @@ function install(mx) {
     return WORLD;
   };
   const stream = (s, fn) => { if (s !== undefined && s !== null) dev.streamIndex(s, fn); };
-  const intArg = (v, fn, name) => {
-    const x = typeof v === 'bigint' ? Number(v) : v;
-    if (!Number.isInteger(x)) throw new TypeError(`[${fn}] argument '${name}' must be an integer, got ${args.describe(v)}`);
-    return x;
-  };
+  const { intArg } = args;
 
   distributed.is_available = args.bind('distributed.is_available', (backend = 'any') => {
     checkBackend(backend, 'distributed.is_available');

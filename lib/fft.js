@@ -12,12 +12,7 @@ const NAMES = ['fft.fft', 'fft.ifft', 'fft.fft2', 'fft.ifft2', 'fft.fftn', 'fft.
 
 const NORMS = { backward: 0, ortho: 1, forward: 2 };
 
-function int32Arg(v, fn, name) {
-  const x = typeof v === 'bigint' ? Number(v) : v;
-  if (!Number.isInteger(x)) throw new TypeError(`[${fn}] argument '${name}' must be an integer, got ${args.describe(v)}`);
-  if (x < -2147483648 || x > 2147483647) throw new RangeError(`[${fn}] argument '${name}' = ${v} is out of range.`);
-  return x;
-}
+const { int32Arg } = args;
 // A Sequence[int] (the table has checked it is an Array of integers), or null when not given.
 function intsArg(v, fn, name) {
   if (v === undefined || v === null) return null;

@@ -5,12 +5,7 @@
 // src/mlx/ops_contract.cpp and src/mlx/einsum.cpp; every argument is checked here.
 const args = require('./args');
 
-function intArg(v, fn, name) {
-  if (typeof v === 'bigint') v = Number(v);
-  if (!Number.isInteger(v)) throw new TypeError(`[${fn}] argument '${name}' must be an integer, got ${args.describe(v)}`);
-  if (v > 2147483647 || v < -2147483648) throw new RangeError(`[${fn}] argument '${name}' (${v}) is out of the int32 range.`);
-  return v;
-}
+const intArg = args.int32Arg;
 function floatArg(v, fn, name) {
   if (typeof v === 'bigint') v = Number(v);
   if (typeof v === 'boolean') v = v ? 1 : 0;

@@ -14,13 +14,7 @@ const NAMES = ['linspace', 'full_like', 'eye', 'identity', 'tri', 'tril', 'triu'
 // mx.array methods this file defines.
 const METHODS = ['view'];
 
-// An int argument that fits the engine's int (C++ int32): Python's int parameters there.
-function int32Arg(v, fn, name) {
-  if (typeof v === 'bigint') v = Number(v);
-  if (!Number.isInteger(v)) throw new TypeError(`[${fn}] argument '${name}' must be an integer, got ${args.describe(v)}`);
-  if (v > 2147483647 || v < -2147483648) throw new RangeError(`[${fn}] argument '${name}' = ${v} does not fit a 32-bit int.`);
-  return v;
-}
+const { int32Arg } = args;  // Python's int parameters: the engine's C++ int
 function realArg(v, fn, name) {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint' || typeof v === 'boolean') return Number(v);

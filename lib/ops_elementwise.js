@@ -37,12 +37,7 @@ function numberArg(v, fn, name) {
   return v;
 }
 
-function intArg(v, fn, name) {
-  const x = typeof v === 'bigint' ? Number(v) : v;
-  if (!Number.isInteger(x)) throw new TypeError(`[${fn}] argument '${name}' must be an integer, got ${args.describe(v)}`);
-  if (x > 2147483647 || x < -2147483648) throw new RangeError(`[${fn}] argument '${name}' is out of range: ${v}`);
-  return x;
-}
+const intArg = args.int32Arg;
 
 function install(mx) {
   const native = require('./native');

@@ -12,13 +12,7 @@ const NAMES = ['take', 'take_along_axis', 'put_along_axis', 'diagonal', 'diag', 
 // mx.array methods this file defines (get / set / at: lib/indexing.js).
 const METHODS = ['diagonal', 'diag', 'get', 'set', 'at'];
 
-// An integer argument that fits the engine's int.
-function intArg(v, fn, name) {
-  const x = typeof v === 'bigint' ? Number(v) : v;
-  if (!Number.isInteger(x)) throw new TypeError(`[${fn}] argument '${name}' must be an integer, got ${args.describe(v)}`);
-  if (x > 2147483647 || x < -2147483648) throw new RangeError(`[${fn}] argument '${name}' is out of range: ${v}`);
-  return x;
-}
+const intArg = args.int32Arg;  // an integer argument that fits the engine's int
 function intList(v, fn, name) {
   if (!Array.isArray(v)) throw new TypeError(`[${fn}] argument '${name}' must be a sequence of ints, got ${args.describe(v)}`);
   return v.map((x) => intArg(x, fn, name));

@@ -4,11 +4,7 @@
 // install(), so lib/implemented.js (read by tools/gen_dts.js) can list NAMES without a build.
 const args = require('./args');
 
-function intArg(v, fn, name) {
-  if (typeof v === 'bigint') v = Number(v);
-  if (!Number.isInteger(v)) throw new TypeError(`[${fn}] argument '${name}' must be an integer, got ${args.describe(v)}`);
-  return v;
-}
+const { intArg } = args;
 // An axis: an integer that fits the engine's int (a larger one would wrap around there).
 function axisArg(v, fn, name = 'axis') {
   const a = intArg(v, fn, name);
